@@ -1,0 +1,2 @@
+export * from './profile-document.ts'
+export * from './runs.ts'

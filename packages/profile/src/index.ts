@@ -1,0 +1,3 @@
+export * from './pstats.ts'
+export * from './stats.ts'
+export * from './format.ts'
