@@ -1,3 +1,4 @@
+import type { CallTree, CallTreeNode } from './call-tree.ts'
 import type { StatRow } from './stats.ts'
 
 /** pstats' `ncalls` column: `12/3` when recursion makes total and primitive calls differ. */
@@ -36,4 +37,20 @@ export function formatDuration(seconds: number): string {
   if (seconds >= 1e-3) return `${(seconds * 1e3).toFixed(1)} ms`
   if (seconds > 0) return `${Math.round(seconds * 1e6)} µs`
   return '0 s'
+}
+
+/**
+ * A call tree as indented lines, for tests: `- name value` with `≈` before estimated values.
+ * Values are rounded to `digits` decimals so float noise does not reach snapshots.
+ */
+export function formatTree(tree: CallTree, digits = 3): string[] {
+  const { functions } = tree.graph.doc
+  const lines: string[] = []
+  const visit = (node: CallTreeNode) => {
+    const value = Number(node.value.toFixed(digits))
+    lines.push(`${'  '.repeat(node.depth)}- ${functions[node.func]!.name} ${node.exact ? '' : '≈'}${value}`)
+    node.children.forEach(visit)
+  }
+  tree.roots.forEach(visit)
+  return lines
 }

@@ -1,3 +1,5 @@
 export * from './pstats.ts'
 export * from './stats.ts'
 export * from './format.ts'
+export * from './call-graph.ts'
+export * from './call-tree.ts'

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { test as base, expect, type APIRequestContext } from '@playwright/test'
+import { fixturePath } from '@profhub/fixtures'
+
+export { expect }
+
+/** Every test fails on a console error or an uncaught exception in the page. */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
+    })
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    await use(page)
+    expect(problems).toEqual([])
+  },
+})
+
+export interface UploadedRun {
+  id: string
+  name: string
+  url: string
+}
+
+/** Seeds a run the way `curl -F file=@x.prof` does. */
+export async function uploadFixture(
+  request: APIRequestContext,
+  name: string,
+  runName?: string,
+): Promise<UploadedRun> {
+  const response = await request.post('/api/runs', {
+    multipart: {
+      file: { name: basename(name), mimeType: 'application/octet-stream', buffer: readFileSync(fixturePath(name)) },
+      ...(runName === undefined ? {} : { name: runName }),
+    },
+  })
+  expect(response.status(), await response.text()).toBe(201)
+  return (await response.json()) as UploadedRun
+}

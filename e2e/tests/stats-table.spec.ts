@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs'
+import { fixturePath } from '@profhub/fixtures'
+import { expect, test, uploadFixture } from '../fixtures.ts'
+
+interface SummaryRow {
+  file: string
+  line: number
+  name: string
+  ncalls: number
+  primitiveCalls: number
+  tottime: number
+  cumtime: number
+}
+
+function pstatsSummary(name: string): { topCumulative: SummaryRow[]; topTottime: SummaryRow[] } {
+  return JSON.parse(readFileSync(fixturePath(name.replace(/\.prof$/, '.summary.json')), 'utf8'))
+}
+
+/** The cells pstats prints for a row: ncalls, tottime, percall, cumtime, percall, label. */
+function pstatsCells(row: SummaryRow): string[] {
+  const ncalls =
+    row.ncalls === row.primitiveCalls ? `${row.ncalls}` : `${row.ncalls}/${row.primitiveCalls}`
+  const perCall = (time: number, calls: number) => (calls === 0 ? '' : (time / calls).toFixed(3))
+  return [
+    ncalls,
+    row.tottime.toFixed(3),
+    perCall(row.tottime, row.ncalls),
+    row.cumtime.toFixed(3),
+    perCall(row.cumtime, row.primitiveCalls),
+  ]
+}
+
+const profileName = 'recursion-py3.11.prof'
+
+test('the table shows pstats numbers and sorts by every column', async ({ page, request }) => {
+  const run = await uploadFixture(request, profileName)
+  const truth = pstatsSummary(profileName)
+  await page.goto(run.url)
+
+  const table = page.getByRole('table')
+  const firstRow = table.getByRole('row').nth(1)
+  const cumtime = table.getByRole('columnheader', { name: 'cumtime' })
+  const tottime = table.getByRole('columnheader', { name: 'tottime' })
+
+  // Default order is cumulative time, like `sort_stats("cumulative")`.
+  const top = truth.topCumulative[0]!
+  await expect(firstRow.getByRole('cell')).toHaveText([...pstatsCells(top), /./])
+  await expect(firstRow).toContainText(top.name)
+
+  await tottime.click()
+  await expect(tottime).toHaveAttribute('aria-sort', 'descending')
+  await expect(cumtime).not.toHaveAttribute('aria-sort', /ascending|descending/)
+  const heaviest = truth.topTottime[0]!
+  await expect(firstRow.getByRole('cell').nth(1)).toHaveText(heaviest.tottime.toFixed(3))
+  await expect(firstRow).toContainText(heaviest.name)
+
+  await tottime.click()
+  await expect(tottime).toHaveAttribute('aria-sort', 'ascending')
+  await expect(firstRow.getByRole('cell').nth(1)).toHaveText('0.000')
+
+  const ncalls = table.getByRole('columnheader', { name: 'ncalls' })
+  await ncalls.click()
+  await expect(ncalls).toHaveAttribute('aria-sort', 'descending')
+  await expect(firstRow.getByRole('cell').first()).toHaveText('21891/1')
+
+  const label = table.getByRole('columnheader', { name: 'filename:lineno(function)' })
+  await label.click()
+  await expect(label).toHaveAttribute('aria-sort', 'ascending')
+  for (const header of await table.getByRole('columnheader', { name: 'percall' }).all()) {
+    await header.click()
+    await expect(header).toHaveAttribute('aria-sort', 'descending')
+  }
+})
+
+test('Search filters the table as you type, by function or file', async ({ page, request }) => {
+  const run = await uploadFixture(request, profileName)
+  await page.goto(run.url)
+  const table = page.getByRole('table')
+  const search = page.getByRole('searchbox', { name: 'Search' })
+
+  await search.pressSequentially('is_ev')
+  await expect(table.getByRole('row')).toHaveCount(2)
+  await expect(table.getByRole('row').nth(1)).toContainText('is_even')
+
+  await search.fill('RECURSION.PY')
+  await expect(table.getByRole('row').nth(1)).toContainText('/opt/app/recursion.py')
+  for (const row of (await table.getByRole('row').all()).slice(1)) {
+    await expect(row).toContainText('recursion.py')
+  }
+
+  await search.fill('no function is called this')
+  await expect(table.getByRole('row')).toHaveCount(1)
+})
+
+test('clicking a row shows its callers and callees with their times', async ({
+  page,
+  request,
+}) => {
+  const run = await uploadFixture(request, profileName)
+  await page.goto(run.url)
+  await page.getByRole('searchbox', { name: 'Search' }).fill('fib')
+  await page.getByRole('table').getByRole('row').filter({ hasText: '(fib)' }).first().click()
+
+  const callers = page.getByRole('region', { name: /callers/i })
+  await expect(callers).toContainText('(main)')
+  await expect(callers).toContainText('(fib)')
+  const callees = page.getByRole('region', { name: /callees/i })
+  await expect(callees).toBeVisible()
+  await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toContainText('fib')
+})
