@@ -24,10 +24,13 @@
  *                             └─ d ≈2.5   (really 4)
  * `a` under `main` and under `b` are exact (edge times); `c` and `d` are guesses and marked so.
  *
- * Recursion: a function already on the path is not entered again; the time of the recursive
- * call stays inside the first occurrence (as its own time), as in pstats' cumtime.
+ * Recursion: a function's calls to itself are folded into it (its time stays with the first
+ * occurrence, as in pstats' cumtime), and no caller → callee edge is followed twice on one path,
+ * which ends every cycle. A function may still reappear below itself through a different edge:
+ * under `python -m module`, `exec` runs runpy, whose `_run_code` calls `exec` again with the
+ * program itself; cutting there would hide the whole program.
  * For the `profile` module, edges carry call counts only: a child's time is the callee's
- * cumulative time split by call counts, always an estimate.
+ * cumulative time split by its share of the callee's primitive calls, always an estimate.
  * Children never sum past their parent: where the edges of a recursive function overlap, the
  * lighter ones give way (see `fitInto`).
  * Subtrees under `minFraction` of the total are dropped (their time shows as the parent's own),
@@ -38,6 +41,8 @@ import type { CallEdge, ProfileDocument } from './pstats.ts'
 
 export interface CallTreeNode {
   func: FuncIndex
+  /** The caller → callee edge this node stands for; null for a root. */
+  edge: CallEdge | null
   /** Time spent in this function on this path, including its callees, in seconds. */
   value: number
   /** True when `value` is known from pstats, false when it is the estimate described above. */
@@ -72,17 +77,14 @@ export function buildCallTree(
 ): CallTree {
   const graph = 'doc' in input ? input : buildCallGraph(input)
   const { functions } = graph.doc
-  const onPath = new Uint8Array(functions.length)
-  const roots = findRoots(graph).map(
-    (func): CallTreeNode => ({
-      func,
-      value: functions[func]!.cumtime,
-      exact: true,
-      depth: 0,
-      parent: null,
-      children: [],
-    }),
-  )
+  const onPath = new Set<CallEdge>()
+  const roots = findRoots(graph).map((func): CallTreeNode => {
+    // The `profile` module's own entry has no time of its own but calls the program.
+    const cumtime = functions[func]!.cumtime
+    const called = graph.calleesOf[func]!.reduce((sum, edge) => sum + edgeTime(graph, edge), 0)
+    const value = cumtime > 0 ? cumtime : called
+    return { func, edge: null, value, exact: value === cumtime, depth: 0, parent: null, children: [] }
+  })
   const total = roots.reduce((sum, root) => sum + root.value, 0)
   const threshold = total * minFraction
   let nodeCount = roots.length
@@ -90,17 +92,19 @@ export function buildCallTree(
 
   function expand(node: CallTreeNode): CallTreeNode[] {
     const fn = functions[node.func]!
-    const scale = fn.cumtime > 0 ? node.value / fn.cumtime : 0
+    // The share of the function's time this occurrence stands for (a time-less root: all of it).
+    const scale = fn.cumtime > 0 ? node.value / fn.cumtime : node.parent ? 0 : 1
     const wholeFunction = node.exact && Math.abs(scale - 1) <= SAME
     const children: CallTreeNode[] = []
     let sum = 0
     for (const edge of graph.calleesOf[node.func]!) {
-      if (onPath[edge.callee]) continue
+      if (edge.callee === edge.caller || onPath.has(edge)) continue
       const time = edgeTime(graph, edge) * scale
       sum += time
       if (time < threshold || time <= 0) continue
       children.push({
         func: edge.callee,
+        edge,
         value: time,
         exact: wholeFunction && edge.cumtime !== null,
         depth: node.depth + 1,
@@ -123,7 +127,7 @@ export function buildCallTree(
   for (const root of roots) {
     const stack: { node: CallTreeNode; next: number }[] = []
     const enter = (node: CallTreeNode) => {
-      onPath[node.func] = 1
+      if (node.edge) onPath.add(node.edge)
       expand(node)
       stack.push({ node, next: 0 })
     }
@@ -134,7 +138,7 @@ export function buildCallTree(
       if (child) {
         enter(child)
       } else {
-        onPath[top.node.func] = 0
+        if (top.node.edge) onPath.delete(top.node.edge)
         stack.pop()
       }
     }
@@ -164,7 +168,9 @@ function fitInto(available: number, heaviestFirst: CallTreeNode[]): void {
 function edgeTime(graph: CallGraph, edge: CallEdge): number {
   if (edge.cumtime !== null) return edge.cumtime
   const callee = graph.doc.functions[edge.callee]!
-  return callee.ncalls > 0 ? (callee.cumtime * edge.ncalls) / callee.ncalls : 0
+  return callee.primitiveCalls > 0
+    ? callee.cumtime * Math.min(1, edge.ncalls / callee.primitiveCalls)
+    : 0
 }
 
 /** A node's own time on this path: what its children do not account for. */
