@@ -1,0 +1,40 @@
+import { useEffect } from 'react'
+import { useAppStore } from './store.ts'
+import { NotFound } from './views/NotFound/NotFound.tsx'
+import { RunList } from './views/RunList/RunList.tsx'
+import { RunPage } from './views/RunPage/RunPage.tsx'
+
+/**
+ * Where a dropped file is not wanted (a run page), the browser would open it in place of the
+ * app. Refuse the drop instead; the run list registers its own handlers first and prevents the
+ * default itself, which this respects.
+ */
+function useRefuseFileDrops(): void {
+  useEffect(() => {
+    const refuse = (event: DragEvent) => {
+      if (event.defaultPrevented || !event.dataTransfer?.types.includes('Files')) return
+      event.preventDefault()
+      if (event.type === 'dragover') event.dataTransfer.dropEffect = 'none'
+    }
+    window.addEventListener('dragover', refuse)
+    window.addEventListener('drop', refuse)
+    return () => {
+      window.removeEventListener('dragover', refuse)
+      window.removeEventListener('drop', refuse)
+    }
+  }, [])
+}
+
+export function App() {
+  const route = useAppStore((s) => s.route)
+  useRefuseFileDrops()
+  switch (route.page) {
+    case 'runs':
+      return <RunList />
+    case 'run':
+      // Keyed by run: another run starts from a fresh page (scroll, editors, table state).
+      return <RunPage key={route.view.runId} view={route.view} />
+    case 'not-found':
+      return <NotFound />
+  }
+}

@@ -1,0 +1,198 @@
+import type { Run } from '@profhub/api'
+import { checkFormatVersion, type ProfileDocument } from '@profhub/profile'
+import * as api from './api.ts'
+import { ApiError } from './api.ts'
+import { navigate } from './navigation.ts'
+import { useAppStore, type Loadable, type Upload } from './store.ts'
+
+/** Server calls and what they do to the store. Components call these, never `api` directly. */
+
+const PAGE_SIZE = 50
+/** Loaded profiles can be tens of megabytes: keep the few most recently opened ones. */
+const KEEP_PROFILES = 3
+
+function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error
+  return new ApiError(0, 'Error', error instanceof Error ? error.message : String(error))
+}
+
+const set = useAppStore.setState
+const get = useAppStore.getState
+
+export async function loadRunList(): Promise<void> {
+  set((s) => ({ runList: { ...s.runList, status: 'loading', error: null } }))
+  try {
+    const page = await api.listRuns({ limit: PAGE_SIZE })
+    set({
+      runList: {
+        status: 'ready',
+        runs: page.runs,
+        nextCursor: page.nextCursor,
+        loadingMore: false,
+        error: null,
+      },
+    })
+  } catch (error) {
+    set((s) => ({ runList: { ...s.runList, status: 'error', error: asApiError(error) } }))
+  }
+}
+
+export async function loadMoreRuns(): Promise<void> {
+  const { nextCursor, loadingMore } = get().runList
+  if (nextCursor === null || loadingMore) return
+  set((s) => ({ runList: { ...s.runList, loadingMore: true, error: null } }))
+  try {
+    const page = await api.listRuns({ limit: PAGE_SIZE, cursor: nextCursor })
+    set((s) => {
+      const seen = new Set(s.runList.runs.map((r) => r.id))
+      return {
+        runList: {
+          ...s.runList,
+          runs: [...s.runList.runs, ...page.runs.filter((r) => !seen.has(r.id))],
+          nextCursor: page.nextCursor,
+          loadingMore: false,
+        },
+      }
+    })
+  } catch (error) {
+    set((s) => ({ runList: { ...s.runList, loadingMore: false, error: asApiError(error) } }))
+  }
+}
+
+function settle<T>(promise: Promise<T>): Promise<Loadable<T>> {
+  return promise.then(
+    (data) => ({ status: 'ready', data }),
+    (error: unknown) => ({ status: 'error', error: asApiError(error) }),
+  )
+}
+
+async function fetchProfile(id: string): Promise<ProfileDocument> {
+  const doc = await api.getProfile(id)
+  try {
+    checkFormatVersion(doc)
+  } catch {
+    throw new ApiError(
+      200,
+      'Unsupported Format',
+      'This profile was converted by a newer profhub server than this page. Reload the page.',
+    )
+  }
+  return doc
+}
+
+/**
+ * Fetches a run and its profile in parallel unless they are loaded or loading. Idempotent, so
+ * effects may call it freely (StrictMode runs them twice).
+ */
+export function ensureRunLoaded(id: string, { retry = false } = {}): void {
+  const state = get()
+  const needRun = retry ? state.runs[id]?.status !== 'ready' : state.runs[id] === undefined
+  const needProfile = retry
+    ? state.profiles[id]?.status !== 'ready'
+    : state.profiles[id] === undefined
+  if (needRun) {
+    set((s) => ({ runs: { ...s.runs, [id]: { status: 'loading' } } }))
+    void settle(api.getRun(id)).then((run) => set((s) => ({ runs: { ...s.runs, [id]: run } })))
+  }
+  if (needProfile) {
+    set((s) => ({ profiles: keepRecent({ ...s.profiles, [id]: { status: 'loading' } }, id) }))
+    void settle(fetchProfile(id)).then((profile) =>
+      set((s) => ({ profiles: keepRecent({ ...s.profiles, [id]: profile }, id) })),
+    )
+  }
+}
+
+function keepRecent(
+  profiles: Record<string, Loadable<ProfileDocument>>,
+  newest: string,
+): Record<string, Loadable<ProfileDocument>> {
+  // Insertion order is recency: move `newest` last, drop from the front.
+  const entries = Object.entries(profiles).filter(([id]) => id !== newest)
+  entries.push([newest, profiles[newest]!])
+  return Object.fromEntries(entries.slice(-KEEP_PROFILES))
+}
+
+/** Renames a run; throws the ApiError (shown by the caller, which keeps the editor open). */
+export async function renameRun(id: string, name: string): Promise<Run> {
+  const run = await api.renameRun(id, name)
+  set((s) => ({
+    runs: { ...s.runs, [id]: { status: 'ready', data: run } },
+    runList: {
+      ...s.runList,
+      runs: s.runList.runs.map((r) => (r.id === id ? { ...r, name: run.name } : r)),
+    },
+  }))
+  return run
+}
+
+let nextUploadId = 1
+let nextBatch = 1
+
+function patchUpload(id: number, patch: Partial<Upload>): void {
+  set((s) => ({ uploads: s.uploads.map((u) => (u.id === id ? { ...u, ...patch } : u)) }))
+}
+
+/** Only a safe same-origin path from the server's `url`; otherwise the page path we know. */
+function runPagePath(run: { id: string; url: string }): string {
+  return /^\/runs\/[^/]+$/.test(run.url) ? run.url : `/runs/${encodeURIComponent(run.id)}`
+}
+
+/**
+ * Uploads files one after another. One file that succeeds opens its run; anything else (several
+ * files, or a failure next to a success) stays on the list, refreshed, with the results shown, so
+ * that no error message disappears behind a navigation.
+ */
+export async function uploadFiles(files: readonly File[]): Promise<void> {
+  if (files.length === 0) return
+  const batch = nextBatch++
+  const entries: Upload[] = files.map((file) => ({
+    id: nextUploadId++,
+    batch,
+    fileName: file.name,
+    status: 'queued',
+    loaded: 0,
+    total: file.size,
+  }))
+  // Finished results of earlier batches give way to the new one.
+  set((s) => ({
+    uploads: [
+      ...s.uploads.filter((u) => u.status === 'uploading' || u.status === 'queued'),
+      ...entries,
+    ],
+  }))
+
+  const created: { id: string; url: string }[] = []
+  let failed = 0
+  for (const [i, file] of files.entries()) {
+    const entry = entries[i]!
+    patchUpload(entry.id, { status: 'uploading' })
+    try {
+      const run = await api.uploadRun(file, {
+        onProgress: ({ loaded, total }) => patchUpload(entry.id, { loaded, total }),
+      })
+      created.push(run)
+      patchUpload(entry.id, { status: 'done', run, loaded: entry.total })
+      const { url: _url, ...rest } = run
+      set((s) => ({ runs: { ...s.runs, [run.id]: { status: 'ready', data: rest } } }))
+    } catch (error) {
+      failed++
+      patchUpload(entry.id, { status: 'error', error: asApiError(error) })
+    }
+  }
+
+  const onList = get().route.page === 'runs'
+  if (created.length === 1 && failed === 0 && onList) {
+    set((s) => ({ uploads: s.uploads.filter((u) => u.batch !== batch) }))
+    navigate(runPagePath(created[0]!))
+  } else if (created.length > 0 && onList) {
+    void loadRunList()
+  }
+}
+
+export function dismissUploads(): void {
+  set((s) => ({
+    uploads: s.uploads.filter((u) => u.status === 'uploading' || u.status === 'queued'),
+  }))
+}
+
+export { runPagePath }

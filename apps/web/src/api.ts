@@ -1,0 +1,164 @@
+import type { ApiError as ApiErrorBody, CreatedRun, Run, RunList, RunListQuery } from '@profhub/api'
+import type { ProfileDocument } from '@profhub/profile'
+
+/**
+ * Typed wrappers around profhub's HTTP API (CONTRACT.md). Every failure becomes an `ApiError`
+ * whose `message` is the server's sentence for people, ready to show as is.
+ */
+
+export class ApiError extends Error {
+  /** HTTP status; 0 when the server could not be reached. */
+  readonly status: number
+  /** The server's short reason (`Not Found`), or ours (`Network Error`). */
+  readonly reason: string
+
+  constructor(status: number, reason: string, message: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.reason = reason
+  }
+}
+
+export function networkError(): ApiError {
+  return new ApiError(
+    0,
+    'Network Error',
+    'Could not reach the profhub server. Check your connection and that the server is running, then try again.',
+  )
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ApiErrorBody).error === 'string' &&
+    typeof (value as ApiErrorBody).message === 'string'
+  )
+}
+
+/** The server's `{error, message}`, or a generic sentence when the body is something else. */
+export function errorFromBody(status: number, body: unknown): ApiError {
+  if (isErrorBody(body)) return new ApiError(status, body.error, body.message)
+  return new ApiError(
+    status,
+    `HTTP ${status}`,
+    `The server answered with an error (HTTP ${status}).`,
+  )
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(path, {
+      ...init,
+      headers: { accept: 'application/json', ...init.headers },
+    })
+  } catch {
+    throw networkError()
+  }
+  if (response.status === 204) return undefined as T
+  let text: string
+  try {
+    text = await response.text()
+  } catch {
+    throw networkError()
+  }
+  const body = parseJson(text)
+  if (!response.ok) throw errorFromBody(response.status, body)
+  if (body === undefined) {
+    throw new ApiError(
+      response.status,
+      'Bad Response',
+      'The server sent an answer profhub cannot read.',
+    )
+  }
+  return body as T
+}
+
+const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`
+
+export function listRuns(query: RunListQuery = {}): Promise<RunList> {
+  const params = new URLSearchParams()
+  if (query.limit !== undefined) params.set('limit', String(query.limit))
+  if (query.cursor !== undefined) params.set('cursor', query.cursor)
+  const qs = params.toString()
+  return request(qs === '' ? '/api/runs' : `/api/runs?${qs}`)
+}
+
+export function getRun(id: string): Promise<Run> {
+  return request(runPath(id))
+}
+
+export function getProfile(id: string): Promise<ProfileDocument> {
+  return request(`${runPath(id)}/profile`)
+}
+
+export function renameRun(id: string, name: string): Promise<Run> {
+  return request(runPath(id), {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  })
+}
+
+export function deleteRun(id: string): Promise<void> {
+  return request(runPath(id), { method: 'DELETE' })
+}
+
+/** Where the original `.prof` downloads from. */
+export function runFileUrl(id: string): string {
+  return `${runPath(id)}/file`
+}
+
+export interface UploadProgress {
+  loaded: number
+  total: number
+}
+
+/**
+ * POST /api/runs with XMLHttpRequest rather than fetch: fetch cannot report upload progress, and
+ * profiles can be hundreds of megabytes.
+ */
+export function uploadRun(
+  file: File,
+  options: {
+    name?: string
+    onProgress?: (progress: UploadProgress) => void
+    signal?: AbortSignal
+  } = {},
+): Promise<CreatedRun> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', '/api/runs')
+    xhr.setRequestHeader('accept', 'application/json')
+    xhr.upload.onprogress = (event) => {
+      options.onProgress?.({
+        loaded: event.loaded,
+        total: event.lengthComputable ? event.total : file.size,
+      })
+    }
+    xhr.onload = () => {
+      const body = parseJson(xhr.responseText)
+      if (xhr.status === 201 && body !== undefined) resolve(body as CreatedRun)
+      else reject(errorFromBody(xhr.status, body))
+    }
+    xhr.onerror = () => reject(networkError())
+    xhr.onabort = () => reject(new ApiError(0, 'Aborted', 'The upload was cancelled.'))
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+
+    const form = new FormData()
+    // Fields before the file: a streaming multipart parser sees them before the file's bytes.
+    if (options.name !== undefined) form.append('name', options.name)
+    form.append('file', file, file.name)
+    xhr.send(form)
+  })
+}

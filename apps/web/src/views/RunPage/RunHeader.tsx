@@ -1,0 +1,126 @@
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import type { Run } from '@profhub/api'
+import type { ProfileDocument } from '@profhub/profile'
+import { renameRun } from '../../actions.ts'
+import { runFileUrl } from '../../api.ts'
+import { formatBytes, formatCount, formatPstatsHeader } from '../../format.ts'
+import { RelativeTime } from '../common/RelativeTime.tsx'
+import { Text } from '../common/Text.tsx'
+import styles from './RunHeader.module.css'
+
+const MAX_NAME = 200
+
+/** The run's name (an `h1`, renameable), its pstats summary line, where it came from. */
+export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument }) {
+  const summary = profile.summary
+  const pythonVersion = profile.pythonVersion ?? run.source?.pythonVersion ?? null
+  return (
+    <header className={styles.header}>
+      <div className={styles.titleRow}>
+        <RunName run={run} />
+        <a className={styles.download} href={runFileUrl(run.id)} download>
+          Download .prof
+        </a>
+      </div>
+      <p className={styles.summary}>
+        <span className={styles.pstats}>{formatPstatsHeader(summary)}</span>
+        <span>{formatCount(summary.functionCount)} functions</span>
+        <span>{run.sourceFormat}</span>
+        {pythonVersion !== null && <span>Python {pythonVersion}</span>}
+        {run.source && (
+          <span className={styles.source}>
+            <Text text={run.source.fileName} className={styles.fileName} />
+            &nbsp;({formatBytes(run.source.fileSize)})
+          </span>
+        )}
+        <span>
+          uploaded <RelativeTime iso={run.createdAt} />
+        </span>
+      </p>
+    </header>
+  )
+}
+
+/** The `h1`, with a Rename button that swaps it for an input: Enter saves, Escape cancels. */
+function RunName({ run }: { run: Run }) {
+  const [editing, setEditing] = useState(false)
+  const [draft, setDraft] = useState('')
+  const [saving, setSaving] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const renameButton = useRef<HTMLButtonElement>(null)
+
+  const start = () => {
+    setDraft(run.name)
+    setError(null)
+    setEditing(true)
+  }
+  const stop = () => {
+    setEditing(false)
+    setError(null)
+    // Back to where the keyboard user was.
+    requestAnimationFrame(() => renameButton.current?.focus())
+  }
+  const save = async (event: FormEvent) => {
+    event.preventDefault()
+    if (saving) return
+    const name = draft.trim()
+    if (name === '') return setError('A run needs a name.')
+    if (name === run.name) return stop()
+    setSaving(true)
+    setError(null)
+    try {
+      await renameRun(run.id, name)
+      stop()
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e))
+    } finally {
+      setSaving(false)
+    }
+  }
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.preventDefault()
+      stop()
+    }
+  }
+
+  if (!editing) {
+    return (
+      <div className={styles.nameRow}>
+        <h1 className={styles.name}>
+          <Text text={run.name} />
+        </h1>
+        <button ref={renameButton} type="button" className={styles.smallButton} onClick={start}>
+          Rename
+        </button>
+      </div>
+    )
+  }
+  return (
+    <form className={styles.renameForm} onSubmit={(e) => void save(e)} onKeyDown={onKeyDown}>
+      <input
+        className={styles.nameInput}
+        aria-label="Run name"
+        value={draft}
+        maxLength={MAX_NAME}
+        autoFocus
+        onFocus={(e) => e.currentTarget.select()}
+        onChange={(e) => setDraft(e.target.value)}
+        aria-invalid={error !== null}
+        aria-describedby={error !== null ? 'rename-error' : undefined}
+        disabled={saving}
+      />
+      <button type="submit" className={styles.smallButton} disabled={saving}>
+        Save
+      </button>
+      <button type="button" className={styles.smallButton} onClick={stop} disabled={saving}>
+        Cancel
+      </button>
+      {error !== null && (
+        <p id="rename-error" role="alert" className={styles.renameError}>
+          {error}
+        </p>
+      )}
+    </form>
+  )
+}
