@@ -9,6 +9,8 @@ export default defineConfig({
       'fixtures/**/*.test.ts',
     ],
     testTimeout: 30_000,
+    // @fastify/autoload import()s our .ts plugins and routes; inlined, Vitest transforms them.
+    server: { deps: { inline: ['@fastify/autoload'] } },
     env: { TZ: 'UTC', LC_ALL: 'C' },
   },
 })

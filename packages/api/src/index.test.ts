@@ -4,7 +4,8 @@ import type { ProfileDocument, StatRow } from '@profhub/profile'
 import { ProfileDocumentSchema, type ProfileDocumentBody, type Stats } from './index.ts'
 
 // Compile-time: the schema and the model's hand-written types describe the same document.
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 const documentTypesAgree: Equal<ProfileDocumentBody, ProfileDocument> = true
 const rowTypesAgree: Equal<Stats['rows'][number], StatRow> = true
 
@@ -14,8 +15,24 @@ const validDocument: ProfileDocument = {
   pythonVersion: '3.11',
   summary: { totalTime: 0.5, totalCalls: 3, primitiveCalls: 2, functionCount: 2 },
   functions: [
-    { file: 'a.py', line: 1, name: 'main', ncalls: 1, primitiveCalls: 1, tottime: 0.1, cumtime: 0.5 },
-    { file: 'a.py', line: 9, name: 'fib', ncalls: 2, primitiveCalls: 1, tottime: 0.4, cumtime: 0.4 },
+    {
+      file: 'a.py',
+      line: 1,
+      name: 'main',
+      ncalls: 1,
+      primitiveCalls: 1,
+      tottime: 0.1,
+      cumtime: 0.5,
+    },
+    {
+      file: 'a.py',
+      line: 9,
+      name: 'fib',
+      ncalls: 2,
+      primitiveCalls: 1,
+      tottime: 0.4,
+      cumtime: 0.4,
+    },
   ],
   edges: [{ caller: 0, callee: 1, ncalls: 1, primitiveCalls: 1, tottime: 0.4, cumtime: 0.4 }],
 }
@@ -32,7 +49,10 @@ describe('ProfileDocumentSchema', () => {
     ['a newer format version', { ...validDocument, formatVersion: 2 }],
     ['a negative time', { ...validDocument, summary: { ...validDocument.summary, totalTime: -1 } }],
     ['an unknown source format', { ...validDocument, sourceFormat: 'perf' }],
-    ['a fractional call count', { ...validDocument, edges: [{ ...validDocument.edges[0], ncalls: 1.5 }] }],
+    [
+      'a fractional call count',
+      { ...validDocument, edges: [{ ...validDocument.edges[0], ncalls: 1.5 }] },
+    ],
     ['an extra field', { ...validDocument, html: '<script>' }],
   ])('rejects %s', (_label, document) => {
     expect(validator.Check(document)).toBe(false)

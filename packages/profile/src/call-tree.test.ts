@@ -30,7 +30,9 @@ describe('buildCallTree', () => {
   })
 
   it('cuts recursion, leaving the recursive time with the first occurrence', () => {
-    const tree = buildCallTree(graphFromStacks('main;fib;fib;fib 3\nmain;fib;fib;len 1\nmain;fib 1'))
+    const tree = buildCallTree(
+      graphFromStacks('main;fib;fib;fib 3\nmain;fib;fib;len 1\nmain;fib 1'),
+    )
     expect(formatTree(tree)).toEqual(['- main 5', '  - fib 5', '    - len 1'])
   })
 
@@ -63,7 +65,10 @@ describe('buildCallTree', () => {
 
   it('drops subtrees under the cutoff and stops at the node budget', () => {
     const doc = graphFromStacks('main;big 99\nmain;tiny 0.5\nmain;tiny;leaf 0.5')
-    expect(formatTree(buildCallTree(doc, { minFraction: 0.02 }))).toEqual(['- main 100', '  - big 99'])
+    expect(formatTree(buildCallTree(doc, { minFraction: 0.02 }))).toEqual([
+      '- main 100',
+      '  - big 99',
+    ])
     const capped = buildCallTree(doc, { maxNodes: 2 })
     expect(capped.truncated).toBe(true)
     expect(capped.nodeCount).toBeLessThanOrEqual(2)

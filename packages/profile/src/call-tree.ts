@@ -53,8 +53,13 @@ export interface CallTreeNode {
   children: CallTreeNode[]
 }
 
+/** `func` of the tree's top node, which stands for the whole profile and has the roots below it. */
+export const WHOLE_PROFILE = -1
+
 export interface CallTree {
   graph: CallGraph
+  /** The whole profile (`func` is WHOLE_PROFILE, depth 0); its children are the roots. */
+  top: CallTreeNode
   roots: CallTreeNode[]
   /** Sum of the roots' values: the profile's total time. */
   total: number
@@ -78,14 +83,33 @@ export function buildCallTree(
   const graph = 'doc' in input ? input : buildCallGraph(input)
   const { functions } = graph.doc
   const onPath = new Set<CallEdge>()
+  const top: CallTreeNode = {
+    func: WHOLE_PROFILE,
+    edge: null,
+    value: 0,
+    exact: true,
+    depth: 0,
+    parent: null,
+    children: [],
+  }
   const roots = findRoots(graph).map((func): CallTreeNode => {
     // The `profile` module's own entry has no time of its own but calls the program.
     const cumtime = functions[func]!.cumtime
     const called = graph.calleesOf[func]!.reduce((sum, edge) => sum + edgeTime(graph, edge), 0)
     const value = cumtime > 0 ? cumtime : called
-    return { func, edge: null, value, exact: value === cumtime, depth: 0, parent: null, children: [] }
+    return {
+      func,
+      edge: null,
+      value,
+      exact: value === cumtime,
+      depth: 1,
+      parent: top,
+      children: [],
+    }
   })
   const total = roots.reduce((sum, root) => sum + root.value, 0)
+  top.value = total
+  top.children = roots
   const threshold = total * minFraction
   let nodeCount = roots.length
   let truncated = false
@@ -93,7 +117,7 @@ export function buildCallTree(
   function expand(node: CallTreeNode): CallTreeNode[] {
     const fn = functions[node.func]!
     // The share of the function's time this occurrence stands for (a time-less root: all of it).
-    const scale = fn.cumtime > 0 ? node.value / fn.cumtime : node.parent ? 0 : 1
+    const scale = fn.cumtime > 0 ? node.value / fn.cumtime : node.depth === 1 ? 1 : 0
     const wholeFunction = node.exact && Math.abs(scale - 1) <= SAME
     const children: CallTreeNode[] = []
     let sum = 0
@@ -143,7 +167,7 @@ export function buildCallTree(
       }
     }
   }
-  return { graph, roots, total, nodeCount, truncated }
+  return { graph, top, roots, total, nodeCount, truncated }
 }
 
 /**
@@ -178,7 +202,7 @@ export function selfTime(node: CallTreeNode): number {
   return Math.max(0, node.value - node.children.reduce((sum, child) => sum + child.value, 0))
 }
 
-/** Root-first path to a node. */
+/** The path from the tree's top to a node, both included. */
 export function pathTo(node: CallTreeNode): CallTreeNode[] {
   const path: CallTreeNode[] = []
   for (let at: CallTreeNode | null = node; at; at = at.parent) path.push(at)

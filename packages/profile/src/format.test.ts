@@ -27,9 +27,9 @@ describe('pstats columns', () => {
     expect(formatFunctionLabel({ file: '/opt/app/fib.py', line: 7, name: 'fib' })).toBe(
       '/opt/app/fib.py:7(fib)',
     )
-    expect(formatFunctionLabel({ file: '~', line: 0, name: '<built-in method builtins.len>' })).toBe(
-      '{built-in method builtins.len}',
-    )
+    expect(
+      formatFunctionLabel({ file: '~', line: 0, name: '<built-in method builtins.len>' }),
+    ).toBe('{built-in method builtins.len}')
     expect(formatFunctionLabel({ file: '~', line: 0, name: 'odd' })).toBe('odd')
   })
 

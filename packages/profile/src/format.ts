@@ -26,7 +26,9 @@ export function formatSeconds(seconds: number | null): string {
 /** pstats' `filename:lineno(function)`; built-ins (`~`, line 0) print as `{name}`. */
 export function formatFunctionLabel(row: Pick<StatRow, 'file' | 'line' | 'name'>): string {
   if (row.file === '~' && row.line === 0) {
-    return row.name.startsWith('<') && row.name.endsWith('>') ? `{${row.name.slice(1, -1)}}` : row.name
+    return row.name.startsWith('<') && row.name.endsWith('>')
+      ? `{${row.name.slice(1, -1)}}`
+      : row.name
   }
   return `${row.file}:${row.line}(${row.name})`
 }
@@ -48,7 +50,8 @@ export function formatTree(tree: CallTree, digits = 3): string[] {
   const lines: string[] = []
   const visit = (node: CallTreeNode) => {
     const value = Number(node.value.toFixed(digits))
-    lines.push(`${'  '.repeat(node.depth)}- ${functions[node.func]!.name} ${node.exact ? '' : '≈'}${value}`)
+    const name = functions[node.func]!.name
+    lines.push(`${'  '.repeat(node.depth - 1)}- ${name} ${node.exact ? '' : '≈'}${value}`)
     node.children.forEach(visit)
   }
   tree.roots.forEach(visit)

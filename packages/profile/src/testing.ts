@@ -16,12 +16,23 @@ export function graphFromStacks(text: string): ProfileDocument {
     if (index === undefined) {
       index = functions.length
       indexOf.set(name, index)
-      functions.push({ file: 't.py', line: index + 1, name, ncalls: 0, primitiveCalls: 0, tottime: 0, cumtime: 0 })
+      functions.push({
+        file: 't.py',
+        line: index + 1,
+        name,
+        ncalls: 0,
+        primitiveCalls: 0,
+        tottime: 0,
+        cumtime: 0,
+      })
     }
     return index
   }
 
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const [stackText = '', weightText = ''] = line.split(/\s+/)
     const stack = stackText.split(';').map(funcIndex)
     const weight = Number(weightText)
@@ -41,7 +52,14 @@ export function graphFromStacks(text: string): ProfileDocument {
       if (depth === 0) return
       const caller = stack[depth - 1]!
       const key = `${caller},${f}`
-      const edge = edges.get(key) ?? { caller, callee: f, ncalls: 0, primitiveCalls: 0, tottime: 0, cumtime: 0 }
+      const edge = edges.get(key) ?? {
+        caller,
+        callee: f,
+        ncalls: 0,
+        primitiveCalls: 0,
+        tottime: 0,
+        cumtime: 0,
+      }
       edges.set(key, edge)
       edge.ncalls += 1
       if (isLeaf) edge.tottime! += weight
@@ -72,6 +90,11 @@ export function withoutEdgeTimes(doc: ProfileDocument): ProfileDocument {
   return {
     ...doc,
     sourceFormat: 'profile',
-    edges: doc.edges.map((edge) => ({ ...edge, primitiveCalls: null, tottime: null, cumtime: null })),
+    edges: doc.edges.map((edge) => ({
+      ...edge,
+      primitiveCalls: null,
+      tottime: null,
+      cumtime: null,
+    })),
   }
 }

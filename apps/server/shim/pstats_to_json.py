@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Convert a Python pstats file (.prof) to profhub's JSON profile document.
+
+usage: pstats_to_json.py [--pretty] INPUT.prof
+       pstats_to_json.py --help
+
+Writes the document (packages/profile/src/pstats.ts, formatVersion 1) as UTF-8 JSON to stdout.
+Exit status:
+  0  converted
+  2  the input is not a valid profile: one line of plain English on stderr says why
+  3  the input is too large for the memory/CPU limits
+  1  a bug in this script (or a usage error): a message, then details, on stderr
+
+Standard library only; runs on Python 3.8+. Reads Python 2.7 and 3.6-3.13 profiles (cProfile,
+profile, yappi, pstats.add() merges) and CPython 3.15's sampling profiler export, with its own
+strict marshal reader (never marshal.loads, which is unsafe on crafted input).
+Limits: PROFHUB_SHIM_MEMORY_MB (address space, default 2048), PROFHUB_SHIM_CPU_SECONDS
+(default 120); the caller should still apply its own timeout.
+"""
+import gc
+import json
+import os
+import signal
+import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ next to the shim, even with a writable checkout
+# `python -I` (isolated mode) leaves the script's directory off sys.path: add it back.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from marshal_reader import DepthError, MarshalError, load  # noqa: E402
+from profile_document import ProfileError, build_document  # noqa: E402
+
+EXIT_BAD_INPUT = 2
+EXIT_TOO_LARGE = 3
+
+# Formats people upload by mistake, by their first bytes. None of these can start a marshal dict.
+MAGIC = (
+    (b"\x1f\x8b", "This looks like a gzip-compressed file: decompress it first (gunzip)."),
+    (b"BZh", "This looks like a bzip2-compressed file: decompress it first (bunzip2)."),
+    (b"\xfd7zXZ\x00", "This looks like an xz-compressed file: decompress it first (unxz)."),
+    (b"\x28\xb5\x2f\xfd", "This looks like a zstd-compressed file: decompress it first (unzstd)."),
+    (b"PK\x03\x04", "This looks like a zip archive: extract the .prof file from it first."),
+    (b"\x89PNG\r\n\x1a\n", "This looks like a PNG image, not a pstats profile."),
+    (b"\xff\xd8\xff", "This looks like a JPEG image, not a pstats profile."),
+    (b"%PDF", "This looks like a PDF document, not a pstats profile."),
+    (b"\x7fELF", "This looks like a program (ELF executable), not a pstats profile."),
+)
+
+
+def set_limits():
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    memory = _env_int("PROFHUB_SHIM_MEMORY_MB", 2048) * 1024 * 1024
+    cpu = _env_int("PROFHUB_SHIM_CPU_SECONDS", 120)
+    # Past the soft CPU limit the kernel sends SIGXCPU: answer like for memory (exit 3).
+    signal.signal(signal.SIGXCPU, _out_of_cpu)
+    for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu)):
+        try:
+            soft, hard = resource.getrlimit(limit)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(limit, (value, hard))
+        except (ValueError, OSError):
+            pass  # e.g. a sandbox that forbids it: the caller's timeout still applies
+
+
+def _env_int(name, default):
+    try:
+        value = int(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def _out_of_cpu(signum, frame):
+    os.write(2, b"The profile is too large to convert within the shim's CPU time limit.\n")
+    os._exit(EXIT_TOO_LARGE)
+
+
+def looks_like_text(data):
+    head = data[:4096]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.start < len(head) - 3:  # not just a character cut at the 4096-byte boundary
+            return None
+        text = head[: err.start].decode("utf-8")
+    if any(ch < " " and ch not in "\t\n\r\f" for ch in text):
+        return None
+    return text
+
+
+def explain_failure(data, error):
+    """A better message for a file that is not a profile, when its content says what it is."""
+    if isinstance(error, DepthError):
+        return str(error)
+    text = looks_like_text(data)
+    if text is not None:
+        start = text.lstrip()[:1]
+        if start in ("{", "["):
+            return "This looks like a JSON document, not a pstats profile."
+        return "This looks like a text file, not a pstats profile (a profile is binary data)."
+    return str(error)
+
+
+def convert(data):
+    """Return the document for `data`, or raise ProfileError / MarshalError."""
+    if not data:
+        raise ProfileError("The file is empty.")
+    for magic, message in MAGIC:
+        if data.startswith(magic):
+            raise ProfileError(message)
+    try:
+        stats = load(data)
+    except MarshalError as err:
+        raise ProfileError(explain_failure(data, err))
+    if type(stats) is not dict:
+        text = looks_like_text(data)
+        if text is not None:
+            raise ProfileError(explain_failure(data, None))
+    return build_document(stats)
+
+
+def main(argv):
+    args = argv[1:]
+    if "-h" in args or "--help" in args:
+        sys.stdout.write(__doc__.lstrip())
+        return 0
+    pretty = "--pretty" in args
+    paths = [a for a in args if a != "--pretty"]
+    if len(paths) != 1 or paths[0].startswith("--"):
+        sys.stderr.write("usage: pstats_to_json.py [--pretty] INPUT.prof (see --help)\n")
+        return 1
+    set_limits()
+    # The reader allocates millions of small tuples and dicts and makes no reference cycles:
+    # the cyclic garbage collector would only rescan them over and over (a third of the time).
+    gc.disable()
+    try:
+        with open(paths[0], "rb") as f:
+            data = f.read()
+    except OSError as err:
+        sys.stderr.write("Cannot read the input file: %s.\n" % (err.strerror or err))
+        return 1
+    try:
+        doc = convert(data)
+        del data
+        out = json.dumps(doc, ensure_ascii=False, allow_nan=False, check_circular=False,
+                         indent=1 if pretty else None, separators=None if pretty else (",", ":"))
+        del doc
+        sys.stdout.buffer.write(out.encode("utf-8"))
+        sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
+    except (ProfileError, MarshalError) as err:
+        sys.stderr.write(" ".join(str(err).split()) + "\n")  # always exactly one line
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        sys.stderr.write("The profile is too large to convert within the shim's memory limit.\n")
+        return EXIT_TOO_LARGE
+    except BrokenPipeError:
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv))
+    except SystemExit:
+        raise
+    except BaseException as err:  # a bug: say so on one line first, details after
+        import traceback
+
+        sys.stderr.write("Internal error in pstats_to_json.py: %s: %s\n" % (type(err).__name__, err))
+        traceback.print_exc()
+        sys.exit(1)

@@ -1,0 +1,74 @@
+import { execFile, type ExecFileException } from 'node:child_process'
+
+export interface ShimCommand {
+  python: string
+  shimPath: string
+}
+
+export type ShimOutcome =
+  /** Exit 0: `json` is the ProfileDocument text, not yet checked. */
+  | { kind: 'converted'; json: string }
+  /** Exit 2: the file is not a profile; `reason` is the shim's one plain-English line. */
+  | { kind: 'rejected'; reason: string }
+
+/** The interpreter could not be started at all (missing, not executable). */
+export class ShimUnavailableError extends Error {}
+
+/** The profile is too big to convert: the shim ran out of memory (exit 3) or of output room. */
+export class ProfileTooLargeError extends Error {}
+
+// A 100k-function profile converts to about 50 MB of JSON; leave room above that.
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024
+const MAX_REASON_LENGTH = 300
+
+/**
+ * Runs `python shim input` with no shell (the path is ours, but the interpreter comes from the
+ * environment). SIGKILL on timeout: a shim stuck in a hostile file must not linger.
+ */
+export function runShim(
+  command: ShimCommand,
+  inputPath: string,
+  timeoutMs: number,
+): Promise<ShimOutcome> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command.python,
+      // -I (isolated): no PYTHONPATH, user site-packages or startup file can change what runs.
+      ['-I', command.shimPath, inputPath],
+      {
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: MAX_OUTPUT_BYTES,
+        encoding: 'utf8',
+        windowsHide: true,
+      },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ kind: 'converted', json: stdout })
+        if (error.code === 2) return resolve({ kind: 'rejected', reason: formatReason(stderr) })
+        reject(describeFailure(command, error, stderr))
+      },
+    )
+  })
+}
+
+function describeFailure(command: ShimCommand, error: ExecFileException, stderr: string): Error {
+  if (error.code === 'ENOENT' || error.code === 'EACCES') {
+    return new ShimUnavailableError(`cannot run ${command.python}: ${error.code}`, { cause: error })
+  }
+  if (error.code === 3 || error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+    return new ProfileTooLargeError(`shim: profile too large (${String(error.code)})`, {
+      cause: error,
+    })
+  }
+  const how = error.killed ? `killed (${error.signal}, timeout?)` : `exit ${String(error.code)}`
+  return new Error(`shim failed: ${how}: ${stderr.slice(-2000)}`, { cause: error })
+}
+
+/** The shim's last non-empty line, without control characters, of a sensible length. */
+function formatReason(stderr: string): string {
+  const lines = stderr.split(/\r?\n/).filter((line) => line.trim() !== '')
+  // eslint-disable-next-line no-control-regex
+  const line = (lines.at(-1) ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim()
+  if (line === '') return 'The file is not in the pstats format.'
+  return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH)}…` : line
+}

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import fp from 'fastify-plugin'
+import type { AppOptions } from '../../app.ts'
+
+/** Where this package lives: `apps/server`. The shim and the web build are found from here. */
+const serverRoot = path.resolve(import.meta.dirname, '../../..')
+
+export interface AppConfig {
+  port: number
+  host: string
+  logLevel: string
+  /** Absolute: the SQLite file, run blobs and upload temp files live here. */
+  dataDir: string
+  /** `DATA_DIR/tmp`: uploads are received here, on the same file system as the run files. */
+  uploadDir: string
+  maxUploadMb: number
+  maxUploadBytes: number
+  /** The Python interpreter that runs the shim. */
+  python: string
+  shimPath: string
+  /** The built web app (`apps/web/dist`): static files and the SPA's index.html. */
+  webDist: string
+}
+
+type Env = Record<string, string | undefined>
+
+/**
+ * Reads the environment (once, in app.ts or server.ts). Relative paths are resolved against
+ * the directory the user ran `pnpm start` in: pnpm runs the server with cwd `apps/server`
+ * (`pnpm --filter`) but sets INIT_CWD to where the command was typed, so the default
+ * `./data` lands in the repository root.
+ */
+export function parseConfig(env: Env = process.env): AppConfig {
+  const baseDir = env.INIT_CWD || process.cwd()
+  const maxUploadMb = parsePositiveNumber(env, 'MAX_UPLOAD_MB', 200)
+  const dataDir = path.resolve(baseDir, env.DATA_DIR || './data')
+  return {
+    port: parsePort(env.PORT),
+    host: env.HOST || '127.0.0.1',
+    logLevel: env.LOG_LEVEL || 'info',
+    dataDir,
+    uploadDir: path.join(dataDir, 'tmp'),
+    maxUploadMb,
+    maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
+    python: env.PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'),
+    shimPath: path.join(serverRoot, 'shim', 'pstats_to_json.py'),
+    webDist: env.WEB_DIST
+      ? path.resolve(baseDir, env.WEB_DIST)
+      : path.join(serverRoot, '..', 'web', 'dist'),
+  }
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 8080
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number (0-65535), got "${value}"`)
+  }
+  return port
+}
+
+function parsePositiveNumber(env: Env, name: string, fallback: number): number {
+  const value = env[name]
+  if (value === undefined || value === '') return fallback
+  const number = Number(value)
+  if (!Number.isFinite(number) || number <= 0) {
+    throw new Error(`${name} must be a positive number, got "${value}"`)
+  }
+  return number
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: AppConfig
+  }
+}
+
+export default fp<AppOptions>(
+  async (fastify, { config }) => {
+    fastify.decorate('config', config)
+  },
+  { name: 'config' },
+)

@@ -1,0 +1,11 @@
+import compress, { type FastifyCompressOptions } from '@fastify/compress'
+
+export const autoConfig: FastifyCompressOptions = {
+  // Brotli first (the plugin's default quality 4 is fast), gzip for older clients.
+  encodings: ['br', 'gzip'],
+  // Request bodies are never compressed by our clients; inflating them would only let a small
+  // upload expand into a huge one before any limit applies.
+  globalDecompression: false,
+}
+
+export default compress

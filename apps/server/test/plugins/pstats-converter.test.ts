@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs'
+import { fixturePath } from '@profhub/fixtures'
+import Fastify from 'fastify'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import configPlugin, { parseConfig } from '../../src/plugins/app/config.ts'
+import converterPlugin from '../../src/plugins/app/pstats-converter.ts'
+
+async function buildConverter(env: Record<string, string> = {}) {
+  const app = Fastify()
+  app.register(configPlugin, { config: parseConfig({ DATA_DIR: '/nonexistent', ...env }) })
+  app.register(converterPlugin)
+  onTestFinished(() => app.close())
+  await app.ready()
+  return app
+}
+
+describe('pstats-converter plugin', () => {
+  it.each(['recursion-py3.11', 'recursion-py2.7', 'recursion-profile-py3.11', 'hostile_names'])(
+    'converts %s.prof to its golden document',
+    async (name) => {
+      const app = await buildConverter()
+      const { document, json } = await app.convertProfile(fixturePath(`${name}.prof`))
+
+      const golden = JSON.parse(readFileSync(fixturePath(`${name}.json`), 'utf8'))
+      expect(document).toEqual(golden)
+      expect(JSON.parse(json)).toEqual(golden)
+    },
+  )
+
+  it('rejects a file that is not a profile with the shim’s reason', async () => {
+    const app = await buildConverter()
+
+    await expect(app.convertProfile(fixturePath('bad_gzip.prof'))).rejects.toMatchObject({
+      statusCode: 400,
+      title: 'Not A Profile',
+      message: expect.stringMatching(/^This looks like a gzip-compressed file.* Upload a \.prof/),
+    })
+  })
+
+  it('answers the probe', async () => {
+    const app = await buildConverter()
+
+    expect(await app.checkShim()).toBe(true)
+  })
+
+  it('reports a missing interpreter as a 503, and the probe fails', async () => {
+    const app = await buildConverter({ PYTHON: '/nonexistent/python3' })
+
+    expect(await app.checkShim()).toBe(false)
+    await expect(app.convertProfile(fixturePath('recursion-py3.11.prof'))).rejects.toMatchObject({
+      statusCode: 503,
+    })
+  })
+
+  it('does not trust what the shim prints', async () => {
+    // echo exits 0 and prints its arguments: output that is not a document.
+    const app = await buildConverter({ PYTHON: '/bin/echo' })
+
+    const attempt = app.convertProfile(fixturePath('recursion-py3.11.prof'))
+    await expect(attempt).rejects.toThrow(/invalid JSON/)
+    await expect(attempt).rejects.not.toHaveProperty('statusCode')
+  })
+})
