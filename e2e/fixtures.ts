@@ -5,12 +5,19 @@ import { fixturePath } from '@profhub/fixtures'
 
 export { expect }
 
-/** Every test fails on a console error or an uncaught exception in the page. */
-export const test = base.extend({
-  page: async ({ page }, use) => {
+/**
+ * Every test fails on a console error or an uncaught exception in the page, except the errors
+ * a test names in `allowedConsoleErrors` (Chromium logs every 4xx response it receives).
+ */
+export const test = base.extend<{ allowedConsoleErrors: RegExp[] }>({
+  allowedConsoleErrors: [[], { option: true }],
+  page: async ({ page, allowedConsoleErrors }, use) => {
     const problems: string[] = []
     page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
+      const text = message.text()
+      if (message.type() === 'error' && !allowedConsoleErrors.some((re) => re.test(text))) {
+        problems.push(`console error: ${text}`)
+      }
     })
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
     await use(page)
@@ -32,7 +39,11 @@ export async function uploadFixture(
 ): Promise<UploadedRun> {
   const response = await request.post('/api/runs', {
     multipart: {
-      file: { name: basename(name), mimeType: 'application/octet-stream', buffer: readFileSync(fixturePath(name)) },
+      file: {
+        name: basename(name),
+        mimeType: 'application/octet-stream',
+        buffer: readFileSync(fixturePath(name)),
+      },
       ...(runName === undefined ? {} : { name: runName }),
     },
   })

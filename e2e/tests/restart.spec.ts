@@ -14,7 +14,13 @@ const dataDir = mkdtempSync(join(tmpdir(), 'profhub-restart-'))
 function startServer(): ChildProcess {
   return spawn('pnpm', ['--filter', '@profhub/server', 'start'], {
     cwd: join(import.meta.dirname, '..'),
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
     stdio: 'ignore',
     detached: true,
   })
@@ -22,7 +28,9 @@ function startServer(): ChildProcess {
 
 async function waitForHealth(): Promise<void> {
   await expect
-    .poll(async () => (await fetch(`${origin}/api/health`).catch(() => null))?.status, { timeout: 30_000 })
+    .poll(async () => (await fetch(`${origin}/api/health`).catch(() => null))?.status, {
+      timeout: 30_000,
+    })
     .toBe(200)
 }
 
@@ -37,9 +45,15 @@ test('runs survive a server restart', async ({ page }) => {
   try {
     await waitForHealth()
     const form = new FormData()
-    form.append('file', new Blob([readFileSync(fixturePath('shapes-py3.12.prof'))]), 'shapes-py3.12.prof')
+    form.append(
+      'file',
+      new Blob([readFileSync(fixturePath('shapes-py3.12.prof'))]),
+      'shapes-py3.12.prof',
+    )
     form.append('name', 'before the restart')
-    const created = (await (await fetch(`${origin}/api/runs`, { method: 'POST', body: form })).json()) as {
+    const created = (await (
+      await fetch(`${origin}/api/runs`, { method: 'POST', body: form })
+    ).json()) as {
       url: string
     }
 

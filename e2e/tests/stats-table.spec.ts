@@ -27,7 +27,20 @@ function pstatsCells(row: SummaryRow): string[] {
     perCall(row.tottime, row.ncalls),
     row.cumtime.toFixed(3),
     perCall(row.cumtime, row.primitiveCalls),
+    pstatsLabel(row),
   ]
+}
+
+/**
+ * pstats' `func_std_string`: built-ins as `{name}`, everything else `file:line(name)`. A code
+ * object (in `profile`-module keys) prints with its memory address, which profhub leaves out.
+ */
+function pstatsLabel({ file, line, name: rawName }: SummaryRow): string {
+  const name = rawName.replace(/(<code object .*?) at 0x[0-9a-f]+,/, '$1,')
+  if (file === '~' && line === 0) {
+    return name.startsWith('<') && name.endsWith('>') ? `{${name.slice(1, -1)}}` : name
+  }
+  return `${file}:${line}(${name})`
 }
 
 const profileName = 'recursion-py3.11.prof'
@@ -44,15 +57,13 @@ test('the table shows pstats numbers and sorts by every column', async ({ page, 
 
   // Default order is cumulative time, like `sort_stats("cumulative")`.
   const top = truth.topCumulative[0]!
-  await expect(firstRow.getByRole('cell')).toHaveText([...pstatsCells(top), /./])
-  await expect(firstRow).toContainText(top.name)
+  await expect(firstRow.getByRole('cell')).toHaveText(pstatsCells(top))
 
   await tottime.click()
   await expect(tottime).toHaveAttribute('aria-sort', 'descending')
   await expect(cumtime).not.toHaveAttribute('aria-sort', /ascending|descending/)
   const heaviest = truth.topTottime[0]!
-  await expect(firstRow.getByRole('cell').nth(1)).toHaveText(heaviest.tottime.toFixed(3))
-  await expect(firstRow).toContainText(heaviest.name)
+  await expect(firstRow.getByRole('cell')).toHaveText(pstatsCells(heaviest))
 
   await tottime.click()
   await expect(tottime).toHaveAttribute('aria-sort', 'ascending')
@@ -92,10 +103,7 @@ test('Search filters the table as you type, by function or file', async ({ page,
   await expect(table.getByRole('row')).toHaveCount(1)
 })
 
-test('clicking a row shows its callers and callees with their times', async ({
-  page,
-  request,
-}) => {
+test('clicking a row shows its callers and callees with their times', async ({ page, request }) => {
   const run = await uploadFixture(request, profileName)
   await page.goto(run.url)
   await page.getByRole('searchbox', { name: 'Search' }).fill('fib')
@@ -108,3 +116,36 @@ test('clicking a row shows its callers and callees with their times', async ({
   await expect(callees).toBeVisible()
   await expect(page.getByRole('navigation', { name: 'Breadcrumb' })).toContainText('fib')
 })
+
+// One profile of every kind the shim reads: the table's top rows are what pstats prints.
+const corpusSample = [
+  'recursion-py2.7.prof',
+  'jsondoc-py3.6.prof',
+  'textdiff-py3.13.prof',
+  'recursion-profile-py3.11.prof',
+  'jsondoc-yappi.prof',
+  'merged-rules-py3.11.prof',
+  'sampled-py3.15.prof',
+  'realworld-unittest-py3.11.prof',
+  'large-20k.prof',
+]
+
+for (const profile of corpusSample) {
+  test(`${profile}: the top rows equal pstats by cumtime and by tottime`, async ({
+    page,
+    request,
+  }) => {
+    const run = await uploadFixture(request, profile)
+    const truth = pstatsSummary(profile)
+    await page.goto(run.url)
+    const rows = page.getByRole('table').getByRole('row')
+    const expectTopRows = async (expected: SummaryRow[]) => {
+      for (const [index, row] of expected.slice(0, 8).entries()) {
+        await expect(rows.nth(index + 1).getByRole('cell')).toHaveText(pstatsCells(row))
+      }
+    }
+    await expectTopRows(truth.topCumulative)
+    await page.getByRole('table').getByRole('columnheader', { name: 'tottime' }).click()
+    await expectTopRows(truth.topTottime)
+  })
+}
