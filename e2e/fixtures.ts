@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { test as base, expect, type APIRequestContext } from '@playwright/test'
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test'
 import { fixturePath } from '@profhub/fixtures'
 
 export { expect }
@@ -49,4 +49,11 @@ export async function uploadFixture(
   })
   expect(response.status(), await response.text()).toBe(201)
   return (await response.json()) as UploadedRun
+}
+
+/** Opens a run page and switches to its Table tab, as a person would. */
+export async function openTable(page: Page, url: string): Promise<void> {
+  await page.goto(url)
+  await page.getByRole('tab', { name: 'Table' }).click()
+  await expect(page.getByRole('tab', { name: 'Table' })).toHaveAttribute('aria-selected', 'true')
 }

@@ -1,4 +1,4 @@
-import { expect, test, uploadFixture } from '../fixtures.ts'
+import { expect, openTable, test, uploadFixture } from '../fixtures.ts'
 
 // Function names and file paths come from the uploaded file: they must show as inert text.
 for (const profile of ['hostile_names.prof', 'hostile_names-py2.7.prof']) {
@@ -9,7 +9,7 @@ for (const profile of ['hostile_names.prof', 'hostile_names-py2.7.prof']) {
       dialogs.push(dialog.message())
       await dialog.dismiss()
     })
-    await page.goto(run.url)
+    await openTable(page, run.url)
 
     const table = page.getByRole('table')
     await page.getByRole('searchbox', { name: 'Search' }).fill('<script>')

@@ -65,6 +65,7 @@ test('runs survive a server restart', async ({ page }) => {
     await page.getByRole('link', { name: 'before the restart' }).click()
     await expect(page).toHaveURL(`${origin}${created.url}`)
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('before the restart')
+    await page.getByRole('tab', { name: 'Table' }).click()
     await expect(page.getByRole('table').getByRole('row').nth(1)).toBeVisible()
   } finally {
     await stopServer(server)

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fixturePath } from '@profhub/fixtures'
-import { expect, test, uploadFixture } from '../fixtures.ts'
+import { expect, openTable, test, uploadFixture } from '../fixtures.ts'
 
 interface SummaryRow {
   file: string
@@ -48,7 +48,7 @@ const profileName = 'recursion-py3.11.prof'
 test('the table shows pstats numbers and sorts by every column', async ({ page, request }) => {
   const run = await uploadFixture(request, profileName)
   const truth = pstatsSummary(profileName)
-  await page.goto(run.url)
+  await openTable(page, run.url)
 
   const table = page.getByRole('table')
   const firstRow = table.getByRole('row').nth(1)
@@ -85,7 +85,7 @@ test('the table shows pstats numbers and sorts by every column', async ({ page, 
 
 test('Search filters the table as you type, by function or file', async ({ page, request }) => {
   const run = await uploadFixture(request, profileName)
-  await page.goto(run.url)
+  await openTable(page, run.url)
   const table = page.getByRole('table')
   const search = page.getByRole('searchbox', { name: 'Search' })
 
@@ -105,7 +105,7 @@ test('Search filters the table as you type, by function or file', async ({ page,
 
 test('clicking a row shows its callers and callees with their times', async ({ page, request }) => {
   const run = await uploadFixture(request, profileName)
-  await page.goto(run.url)
+  await openTable(page, run.url)
   await page.getByRole('searchbox', { name: 'Search' }).fill('fib')
   await page.getByRole('table').getByRole('row').filter({ hasText: '(fib)' }).first().click()
 
@@ -137,7 +137,7 @@ for (const profile of corpusSample) {
   }) => {
     const run = await uploadFixture(request, profile)
     const truth = pstatsSummary(profile)
-    await page.goto(run.url)
+    await openTable(page, run.url)
     const rows = page.getByRole('table').getByRole('row')
     const expectTopRows = async (expected: SummaryRow[]) => {
       for (const [index, row] of expected.slice(0, 8).entries()) {

@@ -10,8 +10,8 @@ test('a profile chosen with the Upload profile button opens its run page', async
 
   await expect(page).toHaveURL(/\/runs\/[A-Za-z0-9_-]{22}$/)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('recursion-py3.11.prof')
-  await expect(page.getByRole('tab', { name: 'Table' })).toBeVisible()
-  await expect(page.getByRole('table')).toBeVisible()
+  await expect(page.getByRole('tab', { name: 'Sunburst' })).toHaveAttribute('aria-selected', 'true')
+  await expect(page.getByRole('application', { name: 'Sunburst chart' })).toBeVisible()
 })
 
 test('a profile dropped anywhere on the page is uploaded and opened', async ({ page }) => {

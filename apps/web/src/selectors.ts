@@ -1,5 +1,14 @@
-import type { ProfileDocument } from '@profhub/profile'
-import { computeProfileIndex, type ProfileIndex } from './profile-index.ts'
+import type { CallTree, CallTreeNode, ProfileDocument } from '@profhub/profile'
+import {
+  computeFunctionColors,
+  computeFunctionPackages,
+  computeLegend,
+  type LegendEntry,
+} from './chart-colors.ts'
+import { displayText } from './display-text.ts'
+import { computeProfileIndex, functionKey, type ProfileIndex } from './profile-index.ts'
+import { computeHeaviestOccurrences, hashFunctionKey } from './tree/focus-path.ts'
+import { ALL_FUNCTIONS, shortLabel } from './views/Charts/node-text.ts'
 import { computeTableRows, type TableRow } from './views/StatsTable/table-rows.ts'
 
 /**
@@ -25,3 +34,53 @@ export const selectProfileIndex: (doc: ProfileDocument) => ProfileIndex =
 export const selectTableRows: (doc: ProfileDocument) => readonly TableRow[] = memoizeByDocument(
   (doc) => computeTableRows(doc.functions),
 )
+
+/** Each function's package (see `packageOf`), by index. */
+export const selectFunctionPackages: (doc: ProfileDocument) => readonly string[] =
+  memoizeByDocument((doc) => computeFunctionPackages(doc.functions))
+
+export const selectFunctionColors: (doc: ProfileDocument) => readonly string[] = memoizeByDocument(
+  (doc) => computeFunctionColors(doc.functions, selectFunctionPackages(doc)),
+)
+
+/** The legend's packages: the eight with the most own time. */
+export const selectLegend: (doc: ProfileDocument) => readonly LegendEntry[] = memoizeByDocument(
+  (doc) => computeLegend(doc.functions, selectFunctionPackages(doc), 8),
+)
+
+/** Chart labels, made safe to draw (`displayText`) the first time each is needed. */
+export const selectChartLabels: (doc: ProfileDocument) => (node: CallTreeNode) => string =
+  memoizeByDocument((doc) => {
+    const labels: string[] = []
+    return (node) => {
+      if (node.func < 0) return ALL_FUNCTIONS
+      return (labels[node.func] ??= displayText(shortLabel(doc.functions[node.func]!)))
+    }
+  })
+
+/** Focus-path steps (hashed function keys), computed once per function. */
+export const selectFocusSteps: (doc: ProfileDocument) => (func: number) => string =
+  memoizeByDocument((doc) => {
+    const steps: string[] = []
+    return (func) => (steps[func] ??= hashFunctionKey(functionKey(doc.functions[func]!)))
+  })
+
+function memoizeByTree<T>(compute: (tree: CallTree) => T): (tree: CallTree) => T {
+  const cache = new WeakMap<CallTree, T>()
+  return (tree) => {
+    let value = cache.get(tree)
+    if (value === undefined) {
+      value = compute(tree)
+      cache.set(tree, value)
+    }
+    return value
+  }
+}
+
+/** Per call tree: each function's heaviest node (see `computeHeaviestOccurrences`). */
+export const selectHeaviestOccurrences: (tree: CallTree) => (CallTreeNode | undefined)[] =
+  memoizeByTree(computeHeaviestOccurrences)
+
+/** Per bottom-up tree: each function's root (its own time), by function index. */
+export const selectInvertedRoots: (tree: CallTree) => ReadonlyMap<number, CallTreeNode> =
+  memoizeByTree((tree) => new Map(tree.roots.map((root) => [root.func, root])))

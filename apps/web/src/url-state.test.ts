@@ -28,21 +28,45 @@ describe('urlFromViewState', () => {
 
   it('writes a direction only when it is not the column default', () => {
     expect(urlFromViewState({ ...defaults, sort: { key: 'tottime', direction: 'desc' } })).toBe(
-      `/runs/${RUN}?v=1&sort=tottime`,
+      `/runs/${RUN}?v=2&sort=tottime`,
     )
     expect(urlFromViewState({ ...defaults, sort: { key: 'function', direction: 'asc' } })).toBe(
-      `/runs/${RUN}?v=1&sort=function`,
+      `/runs/${RUN}?v=2&sort=function`,
     )
     expect(urlFromViewState({ ...defaults, sort: { key: 'cumtime', direction: 'asc' } })).toBe(
-      `/runs/${RUN}?v=1&dir=asc`,
+      `/runs/${RUN}?v=2&dir=asc`,
     )
+  })
+
+  it('writes the chart state, defaults left out', () => {
+    expect(urlFromViewState({ ...defaults, tab: 'sunburst', depth: 10, cutoff: 0.1 })).toBe(
+      `/runs/${RUN}`,
+    )
+    expect(
+      urlFromViewState({
+        ...defaults,
+        tab: 'icicle',
+        focus: '1xk3v2.b7f2c',
+        depth: 4,
+        cutoff: 2.5,
+      }),
+    ).toBe(`/runs/${RUN}?v=2&tab=icicle&focus=1xk3v2.b7f2c&depth=4&cutoff=2.5`)
+    expect(urlFromViewState({ ...defaults, tab: 'table' })).toBe(`/runs/${RUN}?v=2&tab=table`)
   })
 })
 
 describe('round trips', () => {
   it.each<[string, Partial<ViewState>]>([
     ['defaults', {}],
-    ['tab', { tab: 'table' }],
+    ['table tab', { tab: 'table' }],
+    ['icicle tab', { tab: 'icicle' }],
+    ['butterfly tab', { tab: 'butterfly' }],
+    ['focus', { focus: 'abc.0.zzzzzzz' }],
+    ['depth', { depth: 1 }],
+    ['deepest', { depth: 100 }],
+    ['cutoff', { cutoff: 0.05 }],
+    ['no cutoff', { cutoff: 0 }],
+    ['whole cutoff', { cutoff: 5 }],
     ['sort by tottime', { sort: { key: 'tottime', direction: 'desc' } }],
     ['sort ascending', { sort: { key: 'ncalls', direction: 'asc' } }],
     ['sort by tottime per call', { sort: { key: 'tottime-percall', direction: 'desc' } }],
@@ -60,6 +84,10 @@ describe('round trips', () => {
         sort: { key: 'tottime', direction: 'asc' },
         search: 'fib',
         selected: '/opt/app/recursion.py:7:fib',
+        tab: 'icicle',
+        focus: 'k2l1mm.0b7f2c',
+        depth: 7,
+        cutoff: 1.25,
       },
     ],
   ])('%s', (_label, patch) => {
@@ -82,20 +110,34 @@ describe('viewStateFromUrl', () => {
   })
 
   it.each([
-    ['an unknown sort key', '?v=1&sort=bogus'],
-    ['an unknown direction', '?v=1&dir=sideways'],
-    ['an unknown tab', '?v=1&tab=sunburst'],
-    ['an empty function', '?v=1&fn='],
+    ['an unknown sort key', '?v=2&sort=bogus'],
+    ['an unknown direction', '?v=2&dir=sideways'],
+    ['an unknown tab', '?v=2&tab=flamegraph'],
+    ['an empty function', '?v=2&fn='],
     ['a broken version', '?v=banana'],
     ['a zero version', '?v=0'],
-    ['unknown parameters', '?v=1&utm_source=mail&focus=x&depth=-3&cutoff=NaN&compare='],
-    ['repeated junk', '?v=1&v=2&sort=&q'],
+    ['unknown parameters', '?v=2&utm_source=mail&compare='],
+    ['repeated junk', '?v=2&v=1&sort=&q'],
+    ['a negative depth', '?v=2&depth=-3'],
+    ['a zero depth', '?v=2&depth=0'],
+    ['a depth too deep', '?v=2&depth=101'],
+    ['a fractional depth', '?v=2&depth=2.5'],
+    ['a cutoff that is not a number', '?v=2&cutoff=NaN'],
+    ['a negative cutoff', '?v=2&cutoff=-1'],
+    ['a cutoff of everything', '?v=2&cutoff=100'],
+    ['a cutoff in exponent notation', '?v=2&cutoff=1e-3'],
+    ['an empty cutoff', '?v=2&cutoff='],
+    ['a focus with other characters', '?v=2&focus=ab%2Fcd'],
+    ['a focus with an empty step', '?v=2&focus=ab..cd'],
+    ['a focus step too long', '?v=2&focus=abcdefgh'],
+    ['an upper-case focus', '?v=2&focus=ABC'],
+    ['an overlong focus', `?v=2&focus=${'a.'.repeat(3000)}a`],
   ])('falls back to defaults for %s', (_label, query) => {
     expect(read(`/runs/${RUN}${query}`)).toEqual(defaults)
   })
 
   it('keeps the valid parameters next to invalid ones', () => {
-    expect(read(`/runs/${RUN}?v=1&sort=tottime&dir=up&q=x`)).toEqual({
+    expect(read(`/runs/${RUN}?v=2&sort=tottime&dir=up&q=x`)).toEqual({
       ...defaults,
       sort: { key: 'tottime', direction: 'desc' },
       search: 'x',
@@ -112,12 +154,44 @@ describe('viewStateFromUrl', () => {
   })
 
   it('cuts an overlong search', () => {
-    expect(read(`/runs/${RUN}?v=1&q=${'x'.repeat(5000)}`).search).toHaveLength(1000)
+    expect(read(`/runs/${RUN}?v=2&q=${'x'.repeat(5000)}`).search).toHaveLength(1000)
   })
 
-  it('reserves the chart and compare fields at their defaults', () => {
-    const view = read(`/runs/${RUN}?v=1&focus=a&depth=3&cutoff=0.1&compare=${RUN}`)
-    expect([view.focus, view.depth, view.cutoff, view.compare]).toEqual([null, null, null, null])
+  it('opens the sunburst when the URL names no tab', () => {
+    expect(read(`/runs/${RUN}`).tab).toBe('sunburst')
+    expect(read(`/runs/${RUN}?v=2&q=x`).tab).toBe('sunburst')
+  })
+
+  it('reads cutoffs written as people write decimals', () => {
+    expect(read(`/runs/${RUN}?cutoff=.5`).cutoff).toBe(0.5)
+    expect(read(`/runs/${RUN}?cutoff=2.`).cutoff).toBe(2)
+    expect(read(`/runs/${RUN}?cutoff=0`).cutoff).toBe(0)
+  })
+
+  it('reserves the compare field at its default', () => {
+    expect(read(`/runs/${RUN}?v=2&compare=${RUN}`).compare).toBeNull()
+  })
+})
+
+describe('upgrading v1 URLs', () => {
+  it('turns a v1 link without a tab into the table it showed', () => {
+    expect(read(`/runs/${RUN}?v=1&sort=tottime&q=fib&fn=%2Fa.py%3A1%3Afib`)).toEqual({
+      ...defaults,
+      tab: 'table',
+      sort: { key: 'tottime', direction: 'desc' },
+      search: 'fib',
+      selected: '/a.py:1:fib',
+    })
+    expect(urlFromViewState(read(`/runs/${RUN}?v=1&q=x`))).toBe(`/runs/${RUN}?v=2&tab=table&q=x`)
+  })
+
+  it('keeps an explicit v1 tab=table, and reads a tab v1 did not have as v1 did: the table', () => {
+    expect(read(`/runs/${RUN}?v=1&tab=table`).tab).toBe('table')
+    expect(read(`/runs/${RUN}?v=1&tab=sunburst`).tab).toBe('table')
+  })
+
+  it('cannot tell a bare v1 link (all defaults, no query) from a v2 one: it opens the sunburst', () => {
+    expect(read(`/runs/${RUN}`).tab).toBe('sunburst')
   })
 })
 
@@ -126,7 +200,7 @@ describe('routeFromUrl', () => {
 
   it('maps paths to pages', () => {
     expect(route('/')).toEqual({ page: 'runs' })
-    expect(route(`/runs/${RUN}?v=1&q=x`)).toEqual({
+    expect(route(`/runs/${RUN}?v=2&q=x`)).toEqual({
       page: 'run',
       view: { ...defaults, search: 'x' },
     })

@@ -1,4 +1,5 @@
 import type { SortDirection } from '@profhub/profile'
+import { FOCUS_PATH, MAX_FOCUS_PATH } from './tree/focus-path.ts'
 import {
   defaultTableDirection,
   isTableSortKey,
@@ -9,17 +10,19 @@ import {
  * The URL holds the whole view state, so a copied link opens the same view (CONTRACT.md). Pure:
  * `URL` in, state out, and back; no `window`, no throwing on bad input (people edit URLs).
  *
- *   /runs/<id>?v=1&sort=tottime&dir=asc&q=json&fn=%2Fopt%2Fapp%2Fa.py%3A12%3Amain
+ *   /runs/<id>?v=2&tab=icicle&focus=1xk3v2.0b7f2c&depth=6&cutoff=0.5&q=json&fn=%2Fopt%2Fa.py%3A12%3Amain
  *
  * Defaults are left out; a URL with nothing but defaults is the bare path, and `v` is written
  * whenever there is a query. Each format change bumps URL_VERSION and adds an upgrader from the
- * previous version (Firefox Profiler's url-handling.ts does the same). Example: if the default tab
- * ever becomes `sunburst`, v2 must turn v1's missing `tab` into an explicit `tab=table`.
+ * previous version (Firefox Profiler's url-handling.ts does the same).
+ *
+ * Versions: v1 had the Table as its only (default) tab. v2 made the Sunburst the default (what
+ * snakeviz users expect), so a v1 link without `tab` means `tab=table`.
  */
 
-export const URL_VERSION = 1
+export const URL_VERSION = 2
 
-export const TABS = ['table'] as const
+export const TABS = ['sunburst', 'icicle', 'table', 'butterfly'] as const
 export type Tab = (typeof TABS)[number]
 
 export interface SortState {
@@ -35,10 +38,16 @@ export interface ViewState {
   search: string
   /** The selected function's key (see `functionKey`), or null. */
   selected: string | null
-  // Reserved for the chart and compare views; always their defaults for now, not read or written.
+  /**
+   * The charts' focused node as a path of hashed function keys from the top (see
+   * `tree/focus-path.ts`); null for the whole profile.
+   */
   focus: string | null
-  depth: number | null
-  cutoff: number | null
+  /** Levels the charts draw below the focused node. */
+  depth: number
+  /** Percent of the focused node's time under which the charts leave a node out. */
+  cutoff: number
+  // Reserved for the compare view; always its default for now, not read or written.
   compare: string | null
 }
 
@@ -49,17 +58,22 @@ export type Route =
   { page: 'runs' } | { page: 'run'; view: RunViewState } | { page: 'not-found'; pathname: string }
 
 export const DEFAULT_SORT: SortState = { key: 'cumtime', direction: 'desc' }
+export const DEFAULT_TAB: Tab = 'sunburst'
+export const DEFAULT_DEPTH = 10
+export const DEPTH_RANGE = { min: 1, max: 100 }
+export const DEFAULT_CUTOFF = 0.1
+export const CUTOFF_RANGE = { min: 0, max: 99 }
 
 export function defaultViewState(runId: string | null = null): ViewState {
   return {
     runId,
-    tab: 'table',
+    tab: DEFAULT_TAB,
     sort: DEFAULT_SORT,
     search: '',
     selected: null,
     focus: null,
-    depth: null,
-    cutoff: null,
+    depth: DEFAULT_DEPTH,
+    cutoff: DEFAULT_CUTOFF,
     compare: null,
   }
 }
@@ -67,8 +81,31 @@ export function defaultViewState(runId: string | null = null): ViewState {
 /** The server caps `filter` at 1000 characters; longer text in a URL is cut, not rejected. */
 const MAX_SEARCH = 1000
 
-/** Upgraders: `upgraders[n]` turns version-n parameters into version n+1 (none yet). */
-const upgraders: Record<number, (params: URLSearchParams) => void> = {}
+/** Upgraders: `upgraders[n]` turns version-n parameters into version n+1. */
+const upgraders: Record<number, (params: URLSearchParams) => void> = {
+  // v1's only tab, and its default, was the table; v2's default is the sunburst.
+  1: (params) => {
+    if (params.get('tab') !== 'table') params.set('tab', 'table')
+  },
+}
+
+/** A whole number in range, else null. */
+export function parseDepth(raw: string | null): number | null {
+  if (raw === null || !/^\d{1,4}$/.test(raw)) return null
+  const n = Number(raw)
+  return n >= DEPTH_RANGE.min && n <= DEPTH_RANGE.max ? n : null
+}
+
+/** A plain decimal (`0.5`, `2`, `.25`) in range, else null. */
+export function parseCutoff(raw: string | null): number | null {
+  if (raw === null || !/^(?:\d{1,3}(?:\.\d{0,6})?|\.\d{1,6})$/.test(raw)) return null
+  const n = Number(raw)
+  return n >= CUTOFF_RANGE.min && n <= CUTOFF_RANGE.max ? n : null
+}
+
+export function parseFocus(raw: string | null): string | null {
+  return raw !== null && raw.length <= MAX_FOCUS_PATH && FOCUS_PATH.test(raw) ? raw : null
+}
 
 function runIdFromPath(pathname: string): string | undefined {
   const match = /^\/runs\/([^/]+)\/?$/.exec(pathname)
@@ -118,6 +155,10 @@ export function viewStateFromUrl(url: URL): ViewState {
   const selected = params.get('fn')
   if (selected !== null && selected !== '') view.selected = selected
 
+  view.focus = parseFocus(params.get('focus'))
+  view.depth = parseDepth(params.get('depth')) ?? DEFAULT_DEPTH
+  view.cutoff = parseCutoff(params.get('cutoff')) ?? DEFAULT_CUTOFF
+
   return view
 }
 
@@ -126,7 +167,10 @@ export function urlFromViewState(state: ViewState): string {
   if (state.runId === null) return '/'
   const path = `/runs/${encodeURIComponent(state.runId)}`
   const params = new URLSearchParams()
-  if (state.tab !== 'table') params.set('tab', state.tab)
+  if (state.tab !== DEFAULT_TAB) params.set('tab', state.tab)
+  if (state.focus !== null) params.set('focus', state.focus)
+  if (state.depth !== DEFAULT_DEPTH) params.set('depth', String(state.depth))
+  if (state.cutoff !== DEFAULT_CUTOFF) params.set('cutoff', String(state.cutoff))
   if (state.sort.key !== DEFAULT_SORT.key) params.set('sort', state.sort.key)
   if (state.sort.direction !== defaultTableDirection(state.sort.key)) {
     params.set('dir', state.sort.direction)

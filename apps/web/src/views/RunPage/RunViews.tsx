@@ -1,39 +1,109 @@
 import { useMemo, useRef, type KeyboardEvent } from 'react'
-import { formatFunctionLabel, type ProfileDocument } from '@profhub/profile'
+import {
+  formatFunctionLabel,
+  pathTo,
+  type CallTreeNode,
+  type ProfileDocument,
+} from '@profhub/profile'
 import { updateView, type HistoryMode } from '../../navigation.ts'
-import { selectProfileIndex } from '../../selectors.ts'
+import { functionKey } from '../../profile-index.ts'
+import { selectFocusSteps, selectHeaviestOccurrences, selectProfileIndex } from '../../selectors.ts'
+import { formatFocusPath, resolveFocusPath } from '../../tree/focus-path.ts'
+import { useCallTree } from '../../tree/tree-loader.ts'
 import { urlFromViewState, type Tab, type ViewState } from '../../url-state.ts'
-import { Breadcrumb } from '../Breadcrumb/Breadcrumb.tsx'
+import { Breadcrumb, type Crumb } from '../Breadcrumb/Breadcrumb.tsx'
+import { Butterfly } from '../Butterfly/Butterfly.tsx'
 import { CallersPanel } from '../CallersPanel/CallersPanel.tsx'
+import { ALL_FUNCTIONS, nodeLabel, nodeShortLabel } from '../Charts/node-text.ts'
+import { Icicle } from '../Icicle/Icicle.tsx'
 import { StatsTable } from '../StatsTable/StatsTable.tsx'
+import { Sunburst } from '../Sunburst/Sunburst.tsx'
 import styles from './RunViews.module.css'
 
 /**
  * The views of one profile. Add a view by adding an entry here (and its id to `TABS` in
  * url-state.ts); the tablist, its keyboard handling and the URL follow.
  */
-const VIEWS: { id: Tab; label: string }[] = [{ id: 'table', label: 'Table' }]
+const VIEWS: { id: Tab; label: string }[] = [
+  { id: 'sunburst', label: 'Sunburst' },
+  { id: 'icicle', label: 'Icicle' },
+  { id: 'table', label: 'Table' },
+  { id: 'butterfly', label: 'Butterfly' },
+]
 
+/**
+ * One selection for every view: the selected function (`fn`) is the table's selected row, the
+ * callers panel's subject and the charts' outlined function; the charts' focus (`focus`) is one
+ * node of the call tree. Focusing a node in a chart selects its function; selecting a function
+ * in the table or the callers panel focuses the charts on its heaviest occurrence.
+ */
 export function RunViews({ profile, view }: { profile: ProfileDocument; view: ViewState }) {
   const index = selectProfileIndex(profile)
   const selectedIndex = view.selected === null ? null : (index.byKey.get(view.selected) ?? null)
   const selectedFunction = selectedIndex === null ? null : profile.functions[selectedIndex]
-
-  const select = useMemo(
-    () => (key: string | null, mode: HistoryMode) => {
-      if (key !== view.selected) updateView({ selected: key }, mode)
-    },
-    [view.selected],
+  const treeState = useCallTree(profile)
+  const tree = treeState.status === 'ready' ? treeState.tree : null
+  const stepOf = selectFocusSteps(profile)
+  const focus = useMemo(
+    () => (tree ? resolveFocusPath(tree, view.focus, stepOf) : null),
+    [tree, view.focus, stepOf],
   )
 
-  const crumbs = [
-    {
-      label: 'All functions',
-      href: urlFromViewState({ ...view, selected: null }),
-      onNavigate: () => select(null, 'push'),
-    },
-    ...(selectedFunction ? [{ label: formatFunctionLabel(selectedFunction) }] : []),
-  ]
+  const keyOf = (node: CallTreeNode) =>
+    node.func < 0 ? null : functionKey(profile.functions[node.func]!)
+  const focusNode = (node: CallTreeNode, mode: HistoryMode = 'push') =>
+    updateView({ focus: formatFocusPath(node, stepOf), selected: keyOf(node) }, mode)
+
+  const select = (key: string | null, mode: HistoryMode) => {
+    const func = key === null ? undefined : index.byKey.get(key)
+    // Where most of the function's time is; see computeHeaviestOccurrences.
+    const heaviest = tree && func !== undefined ? selectHeaviestOccurrences(tree)[func] : undefined
+    const nextFocus = heaviest ? formatFocusPath(heaviest, stepOf) : view.focus
+    if (key !== view.selected || nextFocus !== view.focus) {
+      updateView({ selected: key, focus: nextFocus }, mode)
+    }
+  }
+
+  const crumbs: Crumb[] = []
+  const path = focus ? pathTo(focus) : []
+  if (path.length === 0) {
+    crumbs.push({
+      label: ALL_FUNCTIONS,
+      href: urlFromViewState({ ...view, selected: null, focus: null }),
+      onNavigate: () => updateView({ selected: null, focus: null }, 'push'),
+    })
+  }
+  path.forEach((node, i) => {
+    const last = i === path.length - 1
+    crumbs.push({
+      label: last ? nodeLabel(profile, node) : nodeShortLabel(profile, node),
+      title: nodeLabel(profile, node),
+      href: urlFromViewState({
+        ...view,
+        focus: formatFocusPath(node, stepOf),
+        selected: keyOf(node),
+      }),
+      onNavigate: () => focusNode(node),
+    })
+  })
+  // A function the tree does not reach (too small to build) is still selected: say so last.
+  if (selectedFunction && (!focus || focus.func !== selectedIndex)) {
+    crumbs.push({ label: formatFunctionLabel(selectedFunction) })
+  }
+
+  const chartProps = focus &&
+    tree && {
+      profile,
+      index,
+      tree,
+      focus,
+      view,
+      selectedIndex,
+      onFocusNode: focusNode,
+      onSelect: select,
+      onDepth: (depth: number) => updateView({ depth }, 'replace'),
+      onCutoff: (cutoff: number) => updateView({ cutoff }, 'replace'),
+    }
 
   return (
     <>
@@ -77,6 +147,30 @@ export function RunViews({ profile, view }: { profile: ProfileDocument; view: Vi
               />
             )}
           </div>
+        )}
+        {view.tab !== 'table' && treeState.status === 'building' && (
+          <p role="status" className={styles.message}>
+            Building the call tree…
+          </p>
+        )}
+        {view.tab !== 'table' && treeState.status === 'error' && (
+          <p role="alert" className={styles.message}>
+            Could not build the call tree: {treeState.message}
+          </p>
+        )}
+        {view.tab === 'sunburst' && chartProps && <Sunburst {...chartProps} />}
+        {view.tab === 'icicle' && chartProps && <Icicle {...chartProps} />}
+        {view.tab === 'butterfly' && treeState.status === 'ready' && (
+          <Butterfly
+            profile={profile}
+            index={index}
+            inverted={treeState.inverted}
+            view={view}
+            selectedIndex={selectedIndex}
+            onSelect={select}
+            onDepth={(depth) => updateView({ depth }, 'replace')}
+            onCutoff={(cutoff) => updateView({ cutoff }, 'replace')}
+          />
         )}
       </div>
     </>

@@ -1,0 +1,174 @@
+import { useDeferredValue, useId, useMemo } from 'react'
+import {
+  formatDuration,
+  type CallTree,
+  type CallTreeNode,
+  type ProfileDocument,
+} from '@profhub/profile'
+import { computeSearchMatches } from '../../chart-colors.ts'
+import { computePartition, type Partition } from '../../layout/partition.ts'
+import type { HistoryMode } from '../../navigation.ts'
+import type { ProfileIndex } from '../../profile-index.ts'
+import { selectChartLabels, selectFunctionColors, selectLegend } from '../../selectors.ts'
+import type { ViewState } from '../../url-state.ts'
+import { CallersPanel } from '../CallersPanel/CallersPanel.tsx'
+import commonStyles from '../common/common.module.css'
+import { icicleRenderer } from '../Icicle/draw-icicle.ts'
+import { sunburstRenderer } from '../Sunburst/draw-sunburst.ts'
+import { ChartCanvas } from './ChartCanvas.tsx'
+import { ChartControls } from './ChartControls.tsx'
+import { Legend } from './Legend.tsx'
+import { formatShare, summarizeNode } from './node-text.ts'
+import styles from './Charts.module.css'
+
+export type ChartKind = 'sunburst' | 'icicle'
+
+const NAMES: Record<ChartKind, string> = { sunburst: 'Sunburst chart', icicle: 'Icicle chart' }
+/** Children named in the text alternative. */
+const LISTED = 8
+
+export interface ChartViewProps {
+  kind: ChartKind
+  profile: ProfileDocument
+  index: ProfileIndex
+  tree: CallTree
+  focus: CallTreeNode
+  view: ViewState
+  selectedIndex: number | null
+  onFocusNode: (node: CallTreeNode) => void
+  onSelect: (key: string | null, mode: HistoryMode) => void
+  onDepth: (depth: number) => void
+  onCutoff: (cutoff: number) => void
+}
+
+/** A chart tab: controls, the chart, its legend, and the selected function's callers beside. */
+export function ChartView(props: ChartViewProps) {
+  const { kind, profile, index, tree, focus, view, selectedIndex } = props
+  const captionId = useId()
+  const search = useDeferredValue(view.search)
+  const matches = useMemo(
+    () => computeSearchMatches(profile.functions, search),
+    [profile.functions, search],
+  )
+  // What is drawn once any zoom settles: the focused subtree, as deep and fine as asked.
+  const partition = useMemo(
+    () => computePartition(focus, { depth: view.depth, minFraction: view.cutoff / 100 }),
+    [focus, view.depth, view.cutoff],
+  )
+  const total = tree.total
+  const focusNote = `${formatDuration(focus.value)} · ${formatShare(focus.value, total)}`
+  const common = {
+    name: NAMES[kind],
+    doc: profile,
+    total,
+    partition,
+    depth: view.depth,
+    cutoff: view.cutoff,
+    colors: selectFunctionColors(profile),
+    matches,
+    selectedFunc: selectedIndex,
+    label: selectChartLabels(profile),
+    focusNote,
+    describedBy: captionId,
+    onFocusNode: props.onFocusNode,
+  }
+
+  return (
+    <div className={styles.chartView}>
+      <div className={styles.chartColumn}>
+        <div className={styles.toolbar}>
+          <ChartControls
+            depth={view.depth}
+            cutoff={view.cutoff}
+            onDepth={props.onDepth}
+            onCutoff={props.onCutoff}
+          />
+          <p className={styles.status}>
+            {partition.cells.length === 1
+              ? '1 call in view'
+              : `${partition.cells.length.toLocaleString('en-US')} calls in view`}
+            {partition.truncated && ' (fewer levels than asked: too many calls)'}
+            {tree.truncated && ' · the call tree was cut at its node budget'}
+          </p>
+        </div>
+        <figure className={styles.figure}>
+          {/* One canvas per chart kind: each keeps its own cursor. */}
+          {kind === 'sunburst' ? (
+            <ChartCanvas key="sunburst" renderer={sunburstRenderer} {...common} />
+          ) : (
+            <ChartCanvas key="icicle" renderer={icicleRenderer} {...common} />
+          )}
+          <figcaption id={captionId} className={commonStyles.visuallyHidden}>
+            <Caption
+              kind={kind}
+              doc={profile}
+              focus={focus}
+              total={total}
+              matches={matches}
+              partition={partition}
+            />
+          </figcaption>
+        </figure>
+        <Legend
+          entries={selectLegend(profile)}
+          totalTime={profile.summary.totalTime}
+          searching={matches !== null}
+        />
+      </div>
+      {selectedIndex !== null && (
+        <CallersPanel
+          profile={profile}
+          index={index}
+          selected={selectedIndex}
+          search={view.search}
+          onSelect={props.onSelect}
+        />
+      )}
+    </div>
+  )
+}
+
+/** The chart in words: what is focused, its largest callees, how many match the search. */
+function Caption({
+  kind,
+  doc,
+  focus,
+  total,
+  matches,
+  partition,
+}: {
+  kind: ChartKind
+  doc: ProfileDocument
+  focus: CallTreeNode
+  total: number
+  matches: Uint8Array | null
+  partition: Partition
+}) {
+  const children = focus.children.slice(0, LISTED)
+  const more = focus.children.length - children.length
+  const matching = matches
+    ? partition.cells.filter((c) => c.node.func >= 0 && matches[c.node.func] === 1).length
+    : null
+  return (
+    <>
+      <span>
+        {kind === 'sunburst' ? 'Sunburst' : 'Icicle'} of the call tree. Focused:{' '}
+        {summarizeNode(doc, focus, total)}.
+      </span>{' '}
+      {children.length === 0 ? (
+        <span>It calls nothing that is drawn.</span>
+      ) : (
+        <>
+          <span>Largest callees:</span>
+          <ol>
+            {children.map((child, i) => (
+              <li key={i}>{summarizeNode(doc, child, total)}</li>
+            ))}
+          </ol>
+          {more > 0 && <span>and {more} more.</span>}
+        </>
+      )}
+      {matching !== null && <span> {matching} drawn calls match the search.</span>}
+    </>
+  )
+}
