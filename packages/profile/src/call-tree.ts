@@ -92,21 +92,23 @@ export function buildCallTree(
     parent: null,
     children: [],
   }
-  const roots = findRoots(graph).map((func): CallTreeNode => {
-    // The `profile` module's own entry has no time of its own but calls the program.
-    const cumtime = functions[func]!.cumtime
-    const called = graph.calleesOf[func]!.reduce((sum, edge) => sum + edgeTime(graph, edge), 0)
-    const value = cumtime > 0 ? cumtime : called
-    return {
-      func,
-      edge: null,
-      value,
-      exact: value === cumtime,
-      depth: 1,
-      parent: top,
-      children: [],
-    }
-  })
+  const roots = findRoots(graph)
+    .map((func): CallTreeNode => {
+      // The `profile` module's own entry has no time of its own but calls the program.
+      const cumtime = functions[func]!.cumtime
+      const called = graph.calleesOf[func]!.reduce((sum, edge) => sum + edgeTime(graph, edge), 0)
+      const value = cumtime > 0 ? cumtime : called
+      return {
+        func,
+        edge: null,
+        value,
+        exact: value === cumtime,
+        depth: 1,
+        parent: top,
+        children: [],
+      }
+    })
+    .filter((root) => root.value > 0) // an entry point that took no time has nothing to draw
   const total = roots.reduce((sum, root) => sum + root.value, 0)
   top.value = total
   top.children = roots

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { availableParallelism, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
@@ -13,68 +13,12 @@ import {
   listBadFiles,
   listProfiles,
   readSummary,
+  PYTHON,
+  runShim,
+  type ShimResult,
   type SummaryRow,
 } from '@profhub/fixtures'
 import type { FunctionStats, ProfileDocument } from '@profhub/profile'
-
-const SHIM = join(import.meta.dirname, '../../shim/pstats_to_json.py')
-const PYTHON =
-  process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3')
-
-interface ShimResult {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-function runShimNow(path: string): Promise<ShimResult> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      PYTHON,
-      ['-I', SHIM, path],
-      { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return reject(error)
-        try {
-          // fatal: the shim must write valid UTF-8 whatever the names hold
-          const utf8 = new TextDecoder('utf-8', { fatal: true })
-          resolve({
-            code: error ? Number(error.code) : 0,
-            stdout: utf8.decode(stdout),
-            stderr: utf8.decode(stderr),
-          })
-        } catch (e) {
-          reject(e instanceof Error ? e : new Error(String(e)))
-        }
-      },
-    )
-  })
-}
-
-// Every fixture is converted once, a few processes at a time, as soon as this file loads.
-const queue: (() => void)[] = []
-let running = 0
-const results = new Map<string, Promise<ShimResult>>()
-function runShim(path: string): Promise<ShimResult> {
-  let result = results.get(path)
-  if (!result) {
-    result = new Promise<void>((start) => queue.push(start)).then(() =>
-      runShimNow(path).finally(() => {
-        running--
-        next()
-      }),
-    )
-    results.set(path, result)
-    next()
-  }
-  return result
-}
-function next(): void {
-  while (running < Math.max(2, availableParallelism()) && queue.length > 0) {
-    running++
-    queue.shift()?.()
-  }
-}
 
 async function convert(name: string): Promise<ProfileDocument> {
   const { code, stdout, stderr } = await runShim(fixturePath(name))
@@ -276,7 +220,7 @@ describe('crafted input', () => {
       ),
     )
     writeFileSync(path, made)
-    return runShimNow(path)
+    return runShim(path)
   }
 
   it('drops a caller that has no stats entry of its own', async () => {
