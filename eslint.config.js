@@ -4,7 +4,9 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import unusedImports from 'eslint-plugin-unused-imports'
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', '**/test-results/', '**/playwright-report/', 'data/'] },
+  {
+    ignores: ['**/node_modules/', '**/dist/', '**/test-results/', '**/playwright-report/', 'data/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -24,7 +26,19 @@ export default tseslint.config(
     },
   },
   {
+    // The shared model and schemas are pure: no I/O, no logging (tests may read fixtures).
     files: ['packages/**/*.ts'],
-    rules: { 'no-console': 'error' },
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'child_process'], message: 'packages/ are pure.' },
+          ],
+        },
+      ],
+    },
   },
 )
