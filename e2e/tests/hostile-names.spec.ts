@@ -21,6 +21,24 @@ for (const profile of ['hostile_names.prof', 'hostile_names-py2.7.prof']) {
 
     await page.getByRole('searchbox', { name: 'Search' }).fill('')
     await expect(table.getByRole('row').nth(1)).toBeVisible()
+    // The charts draw the same names as canvas text and in their tooltips and captions.
+    for (const tab of ['Sunburst', 'Icicle'] as const) {
+      await page.getByRole('tab', { name: tab }).click()
+      const chart = page.getByRole('application', { name: `${tab} chart` })
+      const box = (await chart.boundingBox())!
+      for (const [x, y] of [
+        [0.5, 0.5],
+        [0.3, 0.6],
+        [0.7, 0.4],
+        [0.05, 0.1],
+      ] as const) {
+        await page.mouse.move(box.x + box.width * x, box.y + box.height * y)
+      }
+      await chart.focus()
+      await page.keyboard.press('ArrowDown')
+      await expect(page.getByRole('tooltip')).toBeVisible()
+    }
+
     // Nothing from the profile became markup: no injected images, scripts or links.
     await expect(page.locator('img')).toHaveCount(0)
     await expect(page.locator('a[href^="javascript:"]')).toHaveCount(0)
