@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium, type Page } from '@playwright/test'
+import { zoom } from './lib/chart-zoom.ts'
 
 const { values } = parseArgs({
   options: {
@@ -62,58 +63,6 @@ const median = (xs: number[]) => {
 }
 const ms = (x: number) => `${x.toFixed(0)} ms`
 const mb = (x: number) => `${(x / 2 ** 20).toFixed(0)} MB`
-
-/** One zoom, timed inside the page from the input event to the marks it leads to. */
-async function zoom(page: Page, chart: string, direction: 'in' | 'out') {
-  if (direction === 'in') {
-    // Move the keyboard cursor to the heaviest callee first (a separate frame).
-    await page.getByRole('application', { name: chart }).press('ArrowDown')
-    await page.evaluate(
-      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
-    )
-  }
-  return page.evaluate(
-    ({ chart, direction }) =>
-      new Promise<{ frame: number; done: number } | null>((resolve) => {
-        const canvas = document.querySelector<HTMLCanvasElement>(`canvas[aria-label="${chart}"]`)!
-        const marks: Record<string, number> = {}
-        const observer = new PerformanceObserver((list) => {
-          for (const e of list.getEntries()) {
-            if (e.name === 'profhub:zoom-frame' || e.name === 'profhub:zoom-done')
-              marks[e.name] = e.startTime
-          }
-          if (
-            marks['profhub:zoom-done'] !== undefined &&
-            marks['profhub:zoom-frame'] !== undefined
-          ) {
-            observer.disconnect()
-            clearTimeout(timer)
-            resolve({
-              frame: marks['profhub:zoom-frame'] - t0,
-              done: marks['profhub:zoom-done'] - t0,
-            })
-          }
-        })
-        observer.observe({ type: 'mark' })
-        // Nowhere to zoom (a leaf, or the top): no marks come.
-        const timer = setTimeout(() => {
-          observer.disconnect()
-          resolve(null)
-        }, 5000)
-        const t0 = performance.now()
-        if (direction === 'in') {
-          canvas.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }))
-        } else {
-          const r = canvas.getBoundingClientRect()
-          // The focused node: the sunburst's centre, the icicle's top row.
-          const x = chart.startsWith('Sunburst') ? r.left + r.width / 2 : r.left + 5
-          const y = chart.startsWith('Sunburst') ? r.top + r.height / 2 : r.top + 5
-          canvas.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: x, clientY: y }))
-        }
-      }),
-    { chart, direction },
-  )
-}
 
 async function longestTask(page: Page, since = 0): Promise<number> {
   return page.evaluate(

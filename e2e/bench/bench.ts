@@ -1,0 +1,127 @@
+/**
+ * `pnpm bench`: how fast profhub is, end to end, on generated profiles of 1k, 20k and 100k
+ * functions. Starts the real server on a temp DATA_DIR, uploads each profile, drives headless
+ * Chromium, and prints Markdown tables of medians (`--repeat`, default 3). A benchmark, not a
+ * test: it asserts nothing. Options: --sizes 1000,20000,100000  --repeat 3  --port 43190.
+ */
+import { parseArgs } from 'node:util'
+import { chromium } from '@playwright/test'
+import { timeBarePstats, timedUpload, timeShim } from './lib/ingest.ts'
+import {
+  calibrateBrowser,
+  calibrationLoop,
+  measureRunPage,
+  type PageMetrics,
+} from './lib/page-metrics.ts'
+import { generatedProfile } from './lib/profiles.ts'
+import { startServer } from './lib/server.ts'
+import { statsLatency, uploadMemory } from './lib/server-load.ts'
+import { kb, mb, median, ms, printTable, repeat } from './lib/stats.ts'
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,20000,100000' },
+    repeat: { type: 'string', default: '3' },
+    port: { type: 'string', default: '43190' },
+  },
+})
+const sizes = values.sizes.split(',').map(Number)
+const times = Number(values.repeat)
+const files = sizes.map(generatedProfile)
+
+const server = await startServer(Number(values.port))
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+  ],
+})
+try {
+  const calibration = { node: calibrationLoop(), chromium: await calibrateBrowser(browser) }
+  const ingestRows: string[][] = []
+  const pageRows: string[][] = []
+  const sortRows: string[][] = []
+  const serverRows: string[][] = []
+  for (const [i, file] of files.entries()) {
+    const label = sizes[i]!.toLocaleString('en-US')
+    process.stderr.write(`measuring ${label} functions…\n`)
+    const uploads = await repeat(times, () => timedUpload(server.origin, file))
+    const shim = await repeat(times, async () => timeShim(file))
+    const bare = await repeat(times, async () => timeBarePstats(file))
+    const upload = median(uploads.map((u) => u.milliseconds))
+    ingestRows.push([
+      label,
+      ms(upload),
+      `${ms(median(shim))} (${Math.round((100 * median(shim)) / upload)} %)`,
+      ms(median(bare)),
+      `${(upload / median(bare)).toFixed(1)}×`,
+      ms(Math.max(...uploads.map((u) => u.healthLagMs))),
+    ])
+
+    const pages = await repeat(times, () => measureRunPage(browser, server.origin, uploads[0]!.url))
+    const m = (pick: (p: PageMetrics) => number) => median(pages.map(pick))
+    pageRows.push([
+      label,
+      ms(m((p) => p.chartPaint)),
+      ms(m((p) => p.tableRows)),
+      ms(m((p) => p.zoom)),
+      ms(m((p) => p.tabSwitch)),
+      ms(m((p) => p.searchKeystroke)),
+      mb(m((p) => p.heapBytes)),
+      ms(m((p) => p.longestTaskAfterPaint)),
+      kb(m((p) => p.wireBytes)),
+    ])
+    const columns = Object.keys(pages[0]!.sorts)
+    sortRows.push([label, ...columns.map((c) => ms(m((p) => p.sorts[c]!)))])
+    if (sortRows.length === 1)
+      sortRows.unshift(['functions', ...columns.map((c) => `sort by ${c}`)])
+
+    const stats = await statsLatency(server.origin, uploads[0]!.id)
+    serverRows.push([label, ms(stats.p50), ms(stats.p95)])
+  }
+  const memory = await uploadMemory(server)
+
+  console.log(
+    `\nCalibration (50M-step integer loop): ${ms(calibration.node)} in Node, ${ms(calibration.chromium)} in Chromium\n`,
+  )
+  console.log('Ingest (upload → 201; the converter alone and its share; bare `pstats.Stats(f)`)\n')
+  printTable(
+    [
+      'functions',
+      'upload → 201',
+      'converter',
+      'pstats.Stats',
+      'upload ÷ pstats',
+      'longest /api/health wait during upload',
+    ],
+    ingestRows,
+  )
+  console.log('\nBrowser (fresh context; input → next paint)\n')
+  printTable(
+    [
+      'functions',
+      'first chart paint',
+      'first table rows',
+      'zoom',
+      'tab switch',
+      'Search keystroke',
+      'JS heap',
+      'longest task after paint',
+      'bytes on the wire',
+    ],
+    pageRows,
+  )
+  console.log('')
+  printTable(sortRows[0]!, sortRows.slice(1))
+  console.log('\nServer (GET /stats, 200 requests, 10 at a time)\n')
+  printTable(['functions', 'p50', 'p95'], serverRows)
+  console.log(
+    `\nServer memory while a 100 MB upload streams in: ${mb(memory.idle)} before, ${mb(memory.peak)} at peak (answer ${memory.status})`,
+  )
+} finally {
+  await browser.close()
+  await server.stop()
+}
