@@ -2,7 +2,12 @@
 """Convert a Python pstats file (.prof) to profhub's JSON profile document.
 
 usage: pstats_to_json.py [--pretty] INPUT.prof
+       pstats_to_json.py [--pretty] --merge INPUT.prof INPUT.prof [INPUT.prof ...]
        pstats_to_json.py --help
+
+--merge: one document for several profiles, merged as `pstats.Stats(first).add(*rest)` would
+(merge_stats.py), with sourceFormat "merged". Every input is checked as strictly as a single
+one; a bad input's message starts with "file N of M: " (N counts from 1, in argument order).
 
 Writes the document (packages/profile/src/pstats.ts, formatVersion 1) as UTF-8 JSON to stdout.
 Exit status:
@@ -28,6 +33,7 @@ sys.dont_write_bytecode = True  # no __pycache__ next to the shim, even with a w
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from marshal_reader import DepthError, MarshalError, load  # noqa: E402
+from merge_stats import merge_stats  # noqa: E402
 from profile_document import ProfileError, build_document  # noqa: E402
 
 EXIT_BAD_INPUT = 2
@@ -107,6 +113,12 @@ def explain_failure(data, error):
 
 def convert(data):
     """Return the document for `data`, or raise ProfileError / MarshalError."""
+    return build_document(read_stats(data))
+
+
+def read_stats(data):
+    """The object a profile file holds (checked by build_document), or raise ProfileError /
+    MarshalError for data that is not even marshal data of the right kind."""
     if not data:
         raise ProfileError("The file is empty.")
     for magic, message in MAGIC:
@@ -120,7 +132,43 @@ def convert(data):
         text = looks_like_text(data)
         if text is not None:
             raise ProfileError(explain_failure(data, None))
-    return build_document(stats)
+    return stats
+
+
+def convert_merged(paths):
+    """The document of the inputs merged like pstats.Stats(paths[0]).add(*paths[1:]). Each
+    input is read and checked on its own first, so that the error names the bad file."""
+    label = lambda i: "file %d of %d" % (i + 1, len(paths))  # noqa: E731
+    stats_list = []
+    for i, path in enumerate(paths):
+        data = read_input(path)
+        try:
+            stats = read_stats(data)
+            del data
+            build_document(stats)  # the checks; the document itself is not needed
+        except (ProfileError, MarshalError) as err:
+            raise ProfileError("%s: %s" % (label(i), err))
+        stats_list.append(stats)
+    merged = merge_stats(stats_list, label)
+    del stats_list
+    try:
+        doc = build_document(merged)
+    except ProfileError as err:  # e.g. a call count that only the sum makes too large
+        raise ProfileError("The merged profile is not valid: %s" % err)
+    doc["sourceFormat"] = "merged"
+    return doc
+
+
+class InputError(Exception):
+    pass
+
+
+def read_input(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as err:
+        raise InputError("Cannot read the input file: %s." % (err.strerror or err))
 
 
 def main(argv):
@@ -129,23 +177,25 @@ def main(argv):
         sys.stdout.write(__doc__.lstrip())
         return 0
     pretty = "--pretty" in args
-    paths = [a for a in args if a != "--pretty"]
-    if len(paths) != 1 or paths[0].startswith("--"):
-        sys.stderr.write("usage: pstats_to_json.py [--pretty] INPUT.prof (see --help)\n")
+    merge = "--merge" in args
+    paths = [a for a in args if a not in ("--pretty", "--merge")]
+    if len(paths) < (2 if merge else 1) or (len(paths) > 1 and not merge) or any(
+        p.startswith("--") for p in paths
+    ):
+        sys.stderr.write("usage: pstats_to_json.py [--pretty] [--merge] INPUT.prof... "
+                         "(see --help)\n")
         return 1
     set_limits()
     # The reader allocates millions of small tuples and dicts and makes no reference cycles:
     # the cyclic garbage collector would only rescan them over and over (a third of the time).
     gc.disable()
     try:
-        with open(paths[0], "rb") as f:
-            data = f.read()
-    except OSError as err:
-        sys.stderr.write("Cannot read the input file: %s.\n" % (err.strerror or err))
-        return 1
-    try:
-        doc = convert(data)
-        del data
+        if merge:
+            doc = convert_merged(paths)
+        else:
+            data = read_input(paths[0])
+            doc = convert(data)
+            del data
         out = json.dumps(doc, ensure_ascii=False, allow_nan=False, check_circular=False,
                          indent=1 if pretty else None, separators=None if pretty else (",", ":"))
         del doc
@@ -159,6 +209,9 @@ def main(argv):
         sys.stderr.write("The profile is too large to convert within the shim's memory limit.\n")
         return EXIT_TOO_LARGE
     except BrokenPipeError:
+        return 1
+    except InputError as err:
+        sys.stderr.write("%s\n" % err)
         return 1
     return 0
 

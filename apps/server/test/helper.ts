@@ -69,6 +69,21 @@ export async function upload(
   return app.inject({ method: 'POST', url: '/api/runs', payload: uploadForm(filePath, options) })
 }
 
+/** One request with several `file` parts (fixture names), and `mode` / `name` if given. */
+export async function uploadMany(
+  app: FastifyInstance,
+  fixtures: string[],
+  fields: { mode?: string; name?: string } = {},
+) {
+  const form = new FormData()
+  if (fields.mode !== undefined) form.append('mode', fields.mode)
+  for (const fixture of fixtures) {
+    form.append('file', new Blob([readFileSync(fixturePath(fixture))]), fixture)
+  }
+  if (fields.name !== undefined) form.append('name', fields.name)
+  return app.inject({ method: 'POST', url: '/api/runs', payload: form })
+}
+
 /** Uploads a fixture that must be accepted; returns the created run. */
 export async function uploadRun(app: FastifyInstance, fixture: string, name?: string) {
   const response = await upload(app, fixturePath(fixture), { name })

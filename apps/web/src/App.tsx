@@ -1,5 +1,7 @@
 import { useEffect } from 'react'
 import { useAppStore } from './store.ts'
+import { isCompareView } from './url-state.ts'
+import { ComparePage } from './views/Compare/ComparePage.tsx'
 import { NotFound } from './views/NotFound/NotFound.tsx'
 import { RunList } from './views/RunList/RunList.tsx'
 import { RunPage } from './views/RunPage/RunPage.tsx'
@@ -32,6 +34,12 @@ export function App() {
     case 'runs':
       return <RunList />
     case 'run':
+      // A run page with another run to compare with (`/compare/<a>/<b>`, or `compare=` in a run
+      // page URL) is the compare page.
+      if (isCompareView(route.view)) {
+        const { runId, compare } = route.view
+        return <ComparePage key={`${runId}/${compare}`} view={route.view} />
+      }
       // Keyed by run: another run starts from a fresh page (scroll, editors, table state).
       return <RunPage key={route.view.runId} view={route.view} />
     case 'not-found':

@@ -2,8 +2,7 @@ import type { Run } from '@profhub/api'
 import { checkFormatVersion, type ProfileDocument } from '@profhub/profile'
 import * as api from './api.ts'
 import { ApiError } from './api.ts'
-import { navigate } from './navigation.ts'
-import { useAppStore, type Loadable, type Upload } from './store.ts'
+import { useAppStore, type Loadable } from './store.ts'
 
 /** Server calls and what they do to the store. Components call these, never `api` directly. */
 
@@ -34,28 +33,6 @@ export async function loadRunList(): Promise<void> {
     })
   } catch (error) {
     set((s) => ({ runList: { ...s.runList, status: 'error', error: asApiError(error) } }))
-  }
-}
-
-export async function loadMoreRuns(): Promise<void> {
-  const { nextCursor, loadingMore } = get().runList
-  if (nextCursor === null || loadingMore) return
-  set((s) => ({ runList: { ...s.runList, loadingMore: true, error: null } }))
-  try {
-    const page = await api.listRuns({ limit: PAGE_SIZE, cursor: nextCursor })
-    set((s) => {
-      const seen = new Set(s.runList.runs.map((r) => r.id))
-      return {
-        runList: {
-          ...s.runList,
-          runs: [...s.runList.runs, ...page.runs.filter((r) => !seen.has(r.id))],
-          nextCursor: page.nextCursor,
-          loadingMore: false,
-        },
-      }
-    })
-  } catch (error) {
-    set((s) => ({ runList: { ...s.runList, loadingMore: false, error: asApiError(error) } }))
   }
 }
 
@@ -124,75 +101,3 @@ export async function renameRun(id: string, name: string): Promise<Run> {
   }))
   return run
 }
-
-let nextUploadId = 1
-let nextBatch = 1
-
-function patchUpload(id: number, patch: Partial<Upload>): void {
-  set((s) => ({ uploads: s.uploads.map((u) => (u.id === id ? { ...u, ...patch } : u)) }))
-}
-
-/** Only a safe same-origin path from the server's `url`; otherwise the page path we know. */
-function runPagePath(run: { id: string; url: string }): string {
-  return /^\/runs\/[^/]+$/.test(run.url) ? run.url : `/runs/${encodeURIComponent(run.id)}`
-}
-
-/**
- * Uploads files one after another. One file that succeeds opens its run; anything else (several
- * files, or a failure next to a success) stays on the list, refreshed, with the results shown, so
- * that no error message disappears behind a navigation.
- */
-export async function uploadFiles(files: readonly File[]): Promise<void> {
-  if (files.length === 0) return
-  const batch = nextBatch++
-  const entries: Upload[] = files.map((file) => ({
-    id: nextUploadId++,
-    batch,
-    fileName: file.name,
-    status: 'queued',
-    loaded: 0,
-    total: file.size,
-  }))
-  // Finished results of earlier batches give way to the new one.
-  set((s) => ({
-    uploads: [
-      ...s.uploads.filter((u) => u.status === 'uploading' || u.status === 'queued'),
-      ...entries,
-    ],
-  }))
-
-  const created: { id: string; url: string }[] = []
-  let failed = 0
-  for (const [i, file] of files.entries()) {
-    const entry = entries[i]!
-    patchUpload(entry.id, { status: 'uploading' })
-    try {
-      const run = await api.uploadRun(file, {
-        onProgress: ({ loaded, total }) => patchUpload(entry.id, { loaded, total }),
-      })
-      created.push(run)
-      patchUpload(entry.id, { status: 'done', run, loaded: entry.total })
-      const { url: _url, ...rest } = run
-      set((s) => ({ runs: { ...s.runs, [run.id]: { status: 'ready', data: rest } } }))
-    } catch (error) {
-      failed++
-      patchUpload(entry.id, { status: 'error', error: asApiError(error) })
-    }
-  }
-
-  const onList = get().route.page === 'runs'
-  if (created.length === 1 && failed === 0 && onList) {
-    set((s) => ({ uploads: s.uploads.filter((u) => u.batch !== batch) }))
-    navigate(runPagePath(created[0]!))
-  } else if (created.length > 0 && onList) {
-    void loadRunList()
-  }
-}
-
-export function dismissUploads(): void {
-  set((s) => ({
-    uploads: s.uploads.filter((u) => u.status === 'uploading' || u.status === 'queued'),
-  }))
-}
-
-export { runPagePath }

@@ -1,4 +1,13 @@
-import type { ApiError as ApiErrorBody, CreatedRun, Run, RunList, RunListQuery } from '@profhub/api'
+import type {
+  ApiError as ApiErrorBody,
+  CreatedRun,
+  CreatedRuns,
+  Run,
+  RunList,
+  RunListQuery,
+  UpdateRun,
+  UploadMode,
+} from '@profhub/api'
 import type { ProfileDocument } from '@profhub/profile'
 
 /**
@@ -90,6 +99,9 @@ export function listRuns(query: RunListQuery = {}): Promise<RunList> {
   const params = new URLSearchParams()
   if (query.limit !== undefined) params.set('limit', String(query.limit))
   if (query.cursor !== undefined) params.set('cursor', query.cursor)
+  if (query.q) params.set('q', query.q)
+  if (query.sort !== undefined) params.set('sort', query.sort)
+  if (query.order !== undefined) params.set('order', query.order)
   const qs = params.toString()
   return request(qs === '' ? '/api/runs' : `/api/runs?${qs}`)
 }
@@ -110,6 +122,15 @@ export function renameRun(id: string, name: string): Promise<Run> {
   })
 }
 
+/** PATCH `{name}`, `{note}` or both. */
+export function updateRun(id: string, changes: UpdateRun): Promise<Run> {
+  return request(runPath(id), {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(changes),
+  })
+}
+
 export function deleteRun(id: string): Promise<void> {
   return request(runPath(id), { method: 'DELETE' })
 }
@@ -117,6 +138,11 @@ export function deleteRun(id: string): Promise<void> {
 /** Where the original `.prof` downloads from. */
 export function runFileUrl(id: string): string {
   return `${runPath(id)}/file`
+}
+
+/** Where the run's `index`th uploaded file downloads from (merged runs have several). */
+export function runSourceFileUrl(id: string, index: number): string {
+  return `${runPath(id)}/files/${index}`
 }
 
 export interface UploadProgress {
@@ -159,6 +185,47 @@ export function uploadRun(
     // Fields before the file: a streaming multipart parser sees them before the file's bytes.
     if (options.name !== undefined) form.append('name', options.name)
     form.append('file', file, file.name)
+    xhr.send(form)
+  })
+}
+
+/**
+ * Several files in one POST /api/runs: `merge` makes one run of them (the run comes back),
+ * `separate` one run per file (`{runs}` comes back, in file order). All or nothing: a bad file
+ * fails the whole request, and its message names the file.
+ */
+export function uploadRuns(
+  files: readonly File[],
+  options: {
+    mode: UploadMode
+    onProgress?: (progress: UploadProgress) => void
+    signal?: AbortSignal
+  },
+): Promise<CreatedRun[]> {
+  const size = files.reduce((sum, file) => sum + file.size, 0)
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', '/api/runs')
+    xhr.setRequestHeader('accept', 'application/json')
+    xhr.upload.onprogress = (event) => {
+      options.onProgress?.({
+        loaded: event.loaded,
+        total: event.lengthComputable ? event.total : size,
+      })
+    }
+    xhr.onload = () => {
+      const body = parseJson(xhr.responseText) as CreatedRun | CreatedRuns | undefined
+      if (xhr.status === 201 && body !== undefined) resolve('runs' in body ? body.runs : [body])
+      else reject(errorFromBody(xhr.status, body))
+    }
+    xhr.onerror = () => reject(networkError())
+    xhr.onabort = () => reject(new ApiError(0, 'Aborted', 'The upload was cancelled.'))
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+
+    const form = new FormData()
+    // Fields before the files: a streaming multipart parser sees them before the bytes.
+    form.append('mode', options.mode)
+    for (const file of files) form.append('file', file, file.name)
     xhr.send(form)
   })
 }

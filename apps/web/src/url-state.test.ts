@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  defaultCompareState,
   defaultViewState,
   routeFromUrl,
   URL_VERSION,
@@ -168,8 +169,106 @@ describe('viewStateFromUrl', () => {
     expect(read(`/runs/${RUN}?cutoff=0`).cutoff).toBe(0)
   })
 
-  it('reserves the compare field at its default', () => {
-    expect(read(`/runs/${RUN}?v=2&compare=${RUN}`).compare).toBeNull()
+  it('leaves a run page without compare as a run page', () => {
+    expect(read(`/runs/${RUN}?v=2&compare=`).compare).toBeNull()
+    expect(read(`/runs/${RUN}?v=2&compare=../../etc/passwd`).compare).toBeNull()
+    expect(read(`/runs/${RUN}?v=2&compare=short`).compare).toBeNull()
+    expect(read(`/runs/${RUN}`).compare).toBeNull()
+  })
+})
+
+describe('the compare view', () => {
+  const OTHER = 'Zz9_-other0123456789xy'
+  const compared = defaultCompareState(RUN, OTHER)
+
+  it('lives at /compare/<before>/<after>, its defaults (table, tottime change) left out', () => {
+    expect(compared).toMatchObject({
+      runId: RUN,
+      compare: OTHER,
+      tab: 'table',
+      compareSort: { key: 'tottime-change', direction: 'desc' },
+    })
+    expect(urlFromViewState(compared)).toBe(`/compare/${RUN}/${OTHER}`)
+    expect(read(`/compare/${RUN}/${OTHER}`)).toEqual(compared)
+    expect(read(`/compare/${RUN}/${OTHER}/`)).toEqual(compared)
+  })
+
+  it('reads the same state from a run page URL, and writes it as /compare/…', () => {
+    const fromRunPage = read(`/runs/${RUN}?v=2&compare=${OTHER}&tab=icicle&q=json`)
+    expect(fromRunPage).toEqual({ ...compared, tab: 'icicle', search: 'json' })
+    expect(urlFromViewState(fromRunPage)).toBe(`/compare/${RUN}/${OTHER}?v=2&tab=icicle&q=json`)
+    // Without a tab, the compare view's default (the table), not the run page's.
+    expect(read(`/runs/${RUN}?v=2&compare=${OTHER}`)).toEqual(compared)
+    expect(urlFromViewState(read(`/runs/${RUN}?compare=${OTHER}`))).toBe(`/compare/${RUN}/${OTHER}`)
+  })
+
+  it('compares a run with itself', () => {
+    expect(read(`/compare/${RUN}/${RUN}`)).toEqual(defaultCompareState(RUN, RUN))
+  })
+
+  it.each<[string, Partial<ViewState>]>([
+    ['defaults', {}],
+    ['sunburst tab', { tab: 'sunburst' }],
+    ['icicle tab', { tab: 'icicle' }],
+    ['sort by ncalls change', { compareSort: { key: 'ncalls-change', direction: 'desc' } }],
+    [
+      'sort by tottime after, ascending',
+      { compareSort: { key: 'tottime-after', direction: 'asc' } },
+    ],
+    ['sort by label', { compareSort: { key: 'function', direction: 'asc' } }],
+    ['default key ascending', { compareSort: { key: 'tottime-change', direction: 'asc' } }],
+    [
+      'everything at once',
+      {
+        tab: 'sunburst',
+        focus: 'k2l1mm.0b7f2c',
+        depth: 4,
+        cutoff: 1,
+        search: 'loads',
+        selected: '/usr/lib/python3.11/json/__init__.py:299:loads',
+        compareSort: { key: 'cumtime-before', direction: 'desc' },
+      },
+    ],
+  ])('round-trips %s', (_label, patch) => {
+    const state = { ...compared, ...patch }
+    expect(roundTrip(state)).toEqual(state)
+  })
+
+  it('writes a sort key and direction only when they are not the defaults', () => {
+    expect(
+      urlFromViewState({ ...compared, compareSort: { key: 'ncalls-change', direction: 'desc' } }),
+    ).toBe(`/compare/${RUN}/${OTHER}?v=2&sort=ncalls-change`)
+    expect(
+      urlFromViewState({ ...compared, compareSort: { key: 'tottime-change', direction: 'asc' } }),
+    ).toBe(`/compare/${RUN}/${OTHER}?v=2&dir=asc`)
+    expect(urlFromViewState({ ...compared, tab: 'sunburst' })).toBe(
+      `/compare/${RUN}/${OTHER}?v=2&tab=sunburst`,
+    )
+  })
+
+  it('keeps ids that need escaping', () => {
+    const state = defaultCompareState('a b/c', 'd?e')
+    expect(urlFromViewState(state)).toBe('/compare/a%20b%2Fc/d%3Fe')
+    expect(roundTrip(state)).toEqual(state)
+  })
+
+  it.each([
+    ['the butterfly tab (not in the compare view)', '?v=2&tab=butterfly'],
+    ['a run table sort key', '?v=2&sort=tottime'],
+    ['an unknown sort key', '?v=2&sort=bogus'],
+    ['a compare in the query (the path says)', `?v=2&compare=${RUN}`],
+    ['a link from a newer version', `?v=${URL_VERSION + 1}&tab=icicle&sort=ncalls-change`],
+  ])('falls back to defaults for %s', (_label, query) => {
+    expect(read(`/compare/${RUN}/${OTHER}${query}`)).toEqual(compared)
+  })
+
+  it('routes to the run page, which shows the comparison', () => {
+    const route = routeFromUrl(new URL(`/compare/${RUN}/${OTHER}?v=2&q=x`, BASE))
+    expect(route).toEqual({ page: 'run', view: { ...compared, search: 'x' } })
+    expect(routeFromUrl(new URL(`/compare/${RUN}`, BASE)).page).toBe('not-found')
+    expect(routeFromUrl(new URL(`/compare/${RUN}/`, BASE)).page).toBe('not-found')
+    expect(routeFromUrl(new URL(`/compare/${RUN}/${OTHER}/x`, BASE)).page).toBe('not-found')
+    expect(routeFromUrl(new URL(`/compare/${RUN}/%E0%A4%A`, BASE)).page).toBe('not-found')
   })
 })
 

@@ -1,6 +1,11 @@
 import type { SortDirection } from '@profhub/profile'
 import { FOCUS_PATH, MAX_FOCUS_PATH } from './tree/focus-path.ts'
 import {
+  defaultCompareDirection,
+  isCompareSortKey,
+  type CompareSortKey,
+} from './views/Compare/compare-rows.ts'
+import {
   defaultTableDirection,
   isTableSortKey,
   type TableSortKey,
@@ -18,15 +23,33 @@ import {
  *
  * Versions: v1 had the Table as its only (default) tab. v2 made the Sunburst the default (what
  * snakeviz users expect), so a v1 link without `tab` means `tab=table`.
+ *
+ * Comparing two runs (`compare`, reserved since v2, so no new version) has its own path:
+ *
+ *   /compare/<before>/<after>?v=2&tab=icicle&sort=ncalls-change&dir=asc&q=json
+ *
+ * A run page URL holding the same state, `/runs/<before>?v=2&compare=<after>&…`, reads as the
+ * same view and is rewritten to the `/compare/…` form (the canonical URL: what Copy link copies).
+ * The compare view has its own defaults: the Table tab (its question, "did my fix help?", is
+ * answered by numbers first; there is no Butterfly), sorted by the size of the tottime change.
+ * Its `sort` names a compare-table column (`tottime-change`, `ncalls-before`…); a run table
+ * column there is ignored, as any invalid value is.
  */
 
 export const URL_VERSION = 2
 
 export const TABS = ['sunburst', 'icicle', 'table', 'butterfly'] as const
 export type Tab = (typeof TABS)[number]
+/** The compare view's tabs (no butterfly). */
+export const COMPARE_TABS = ['table', 'sunburst', 'icicle'] as const satisfies readonly Tab[]
 
 export interface SortState {
   key: TableSortKey
+  direction: SortDirection
+}
+
+export interface CompareSortState {
+  key: CompareSortKey
   direction: SortDirection
 }
 
@@ -47,18 +70,31 @@ export interface ViewState {
   depth: number
   /** Percent of the focused node's time under which the charts leave a node out. */
   cutoff: number
-  // Reserved for the compare view; always its default for now, not read or written.
+  /**
+   * The run compared with this one, or null. With one, the page is the compare view: `runId` is
+   * the BEFORE run and `compare` the AFTER run (the charts show after, coloured by the change).
+   */
   compare: string | null
+  /** The compare table's sort (the run table's is `sort`). */
+  compareSort: CompareSortState
 }
 
 /** The view state of a run page, which always has a run. */
 export type RunViewState = ViewState & { runId: string }
+/** A run page comparing its run (before) with another (after). */
+export type CompareViewState = RunViewState & { compare: string }
+
+export function isCompareView(view: RunViewState): view is CompareViewState {
+  return view.compare !== null
+}
 
 export type Route =
   { page: 'runs' } | { page: 'run'; view: RunViewState } | { page: 'not-found'; pathname: string }
 
 export const DEFAULT_SORT: SortState = { key: 'cumtime', direction: 'desc' }
+export const DEFAULT_COMPARE_SORT: CompareSortState = { key: 'tottime-change', direction: 'desc' }
 export const DEFAULT_TAB: Tab = 'sunburst'
+export const DEFAULT_COMPARE_TAB: Tab = 'table'
 export const DEFAULT_DEPTH = 10
 export const DEPTH_RANGE = { min: 1, max: 100 }
 export const DEFAULT_CUTOFF = 0.1
@@ -75,7 +111,13 @@ export function defaultViewState(runId: string | null = null): ViewState {
     depth: DEFAULT_DEPTH,
     cutoff: DEFAULT_CUTOFF,
     compare: null,
+    compareSort: DEFAULT_COMPARE_SORT,
   }
+}
+
+/** The view of `/compare/<before>/<after>` with nothing else asked. */
+export function defaultCompareState(before: string, after: string): CompareViewState {
+  return { ...defaultViewState(before), runId: before, compare: after, tab: DEFAULT_COMPARE_TAB }
 }
 
 /** The server caps `filter` at 1000 characters; longer text in a URL is cut, not rejected. */
@@ -107,15 +149,36 @@ export function parseFocus(raw: string | null): string | null {
   return raw !== null && raw.length <= MAX_FOCUS_PATH && FOCUS_PATH.test(raw) ? raw : null
 }
 
-function runIdFromPath(pathname: string): string | undefined {
-  const match = /^\/runs\/([^/]+)\/?$/.exec(pathname)
-  if (!match) return undefined
+function decodeId(segment: string): string | undefined {
   try {
-    const id = decodeURIComponent(match[1]!)
+    const id = decodeURIComponent(segment)
     return id === '' ? undefined : id
   } catch {
     return undefined // a malformed %-escape
   }
+}
+
+function runIdFromPath(pathname: string): string | undefined {
+  const match = /^\/runs\/([^/]+)\/?$/.exec(pathname)
+  return match ? decodeId(match[1]!) : undefined
+}
+
+/** `/compare/<before>/<after>`: both ids, or undefined. */
+function compareIdsFromPath(pathname: string): [string, string] | undefined {
+  const match = /^\/compare\/([^/]+)\/([^/]+)\/?$/.exec(pathname)
+  if (!match) return undefined
+  const before = decodeId(match[1]!)
+  const after = decodeId(match[2]!)
+  return before !== undefined && after !== undefined ? [before, after] : undefined
+}
+
+/**
+ * Run ids are URL-safe base64 (the server makes 22 characters; CONTRACT.md promises at least 96
+ * random bits, URL-safe): anything else in `compare=` cannot name a run, so it is ignored
+ * rather than shown as a missing run.
+ */
+function parseCompareId(raw: string | null): string | null {
+  return raw !== null && /^[A-Za-z0-9_-]{16,200}$/.test(raw) ? raw : null
 }
 
 function parseVersion(raw: string | null): number {
@@ -126,19 +189,42 @@ function parseVersion(raw: string | null): number {
 }
 
 export function viewStateFromUrl(url: URL): ViewState {
-  const view = defaultViewState(runIdFromPath(url.pathname) ?? null)
   const params = new URLSearchParams(url.search)
+  const compared = compareIdsFromPath(url.pathname)
+  const runId = compared?.[0] ?? runIdFromPath(url.pathname) ?? null
+  // `/runs/<id>?compare=<other>` is the compare view too (its canonical URL is `/compare/…`).
+  const compare = compared?.[1] ?? (runId === null ? null : parseCompareId(params.get('compare')))
+  const view: ViewState =
+    runId !== null && compare !== null
+      ? defaultCompareState(runId, compare)
+      : defaultViewState(runId)
   const version = parseVersion(params.get('v'))
-  // A link from a newer profhub: we cannot know what its parameters mean. Show the run as it
-  // opens by default rather than misread them.
-  if (version > URL_VERSION) return view
+  // A link from a newer profhub: we cannot know what its parameters mean. Show the run (or the
+  // comparison, which the path says) as it opens by default rather than misread them.
+  if (version > URL_VERSION) {
+    return compared ? view : defaultViewState(runId)
+  }
   for (let v = version; v < URL_VERSION; v++) upgraders[v]?.(params)
 
   const tab = params.get('tab')
-  if (tab !== null && (TABS as readonly string[]).includes(tab)) view.tab = tab as Tab
+  const tabs: readonly string[] = view.compare === null ? TABS : COMPARE_TABS
+  if (tab !== null && tabs.includes(tab)) view.tab = tab as Tab
 
   const sortKey = params.get('sort')
-  if (isTableSortKey(sortKey)) {
+  if (view.compare !== null) {
+    if (isCompareSortKey(sortKey)) {
+      const dir = params.get('dir')
+      view.compareSort = {
+        key: sortKey,
+        direction: dir === 'asc' || dir === 'desc' ? dir : defaultCompareDirection(sortKey),
+      }
+    } else {
+      const dir = params.get('dir')
+      if (dir === 'asc' || dir === 'desc') {
+        view.compareSort = { key: DEFAULT_COMPARE_SORT.key, direction: dir }
+      }
+    }
+  } else if (isTableSortKey(sortKey)) {
     const dir = params.get('dir')
     view.sort = {
       key: sortKey,
@@ -165,25 +251,35 @@ export function viewStateFromUrl(url: URL): ViewState {
 /** Path plus query for `state`; the inverse of `viewStateFromUrl`. */
 export function urlFromViewState(state: ViewState): string {
   if (state.runId === null) return '/'
-  const path = `/runs/${encodeURIComponent(state.runId)}`
+  const comparing = state.compare !== null
+  const path = comparing
+    ? `/compare/${encodeURIComponent(state.runId)}/${encodeURIComponent(state.compare!)}`
+    : `/runs/${encodeURIComponent(state.runId)}`
   const params = new URLSearchParams()
-  if (state.tab !== DEFAULT_TAB) params.set('tab', state.tab)
+  if (state.tab !== (comparing ? DEFAULT_COMPARE_TAB : DEFAULT_TAB)) params.set('tab', state.tab)
   if (state.focus !== null) params.set('focus', state.focus)
   if (state.depth !== DEFAULT_DEPTH) params.set('depth', String(state.depth))
   if (state.cutoff !== DEFAULT_CUTOFF) params.set('cutoff', String(state.cutoff))
-  if (state.sort.key !== DEFAULT_SORT.key) params.set('sort', state.sort.key)
-  if (state.sort.direction !== defaultTableDirection(state.sort.key)) {
-    params.set('dir', state.sort.direction)
-  }
+  const sort = comparing ? state.compareSort : state.sort
+  const defaultKey = comparing ? DEFAULT_COMPARE_SORT.key : DEFAULT_SORT.key
+  if (sort.key !== defaultKey) params.set('sort', sort.key)
+  const defaultDirection = comparing
+    ? defaultCompareDirection(state.compareSort.key)
+    : defaultTableDirection(state.sort.key)
+  if (sort.direction !== defaultDirection) params.set('dir', sort.direction)
   if (state.search !== '') params.set('q', state.search)
   if (state.selected !== null) params.set('fn', state.selected)
   const query = params.toString()
   return query === '' ? path : `${path}?v=${URL_VERSION}&${query}`
 }
 
+/**
+ * The page for a URL. A comparison is a run page whose view has `compare` set (the same view
+ * state, so `updateView` and the URL sync serve both); App shows it as the compare page.
+ */
 export function routeFromUrl(url: URL): Route {
   if (url.pathname === '/' || url.pathname === '/index.html') return { page: 'runs' }
-  const runId = runIdFromPath(url.pathname)
+  const runId = compareIdsFromPath(url.pathname)?.[0] ?? runIdFromPath(url.pathname)
   if (runId !== undefined) return { page: 'run', view: { ...viewStateFromUrl(url), runId } }
   return { page: 'not-found', pathname: url.pathname }
 }

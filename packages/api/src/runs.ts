@@ -9,18 +9,36 @@ export const RunIdSchema = Type.String({ pattern: '^[A-Za-z0-9_-]{22}$' })
 
 export const RunParamsSchema = Type.Object({ id: Type.String() })
 
+/** A run's free text (untrusted), at most this many characters (code points). */
+export const MAX_NOTE_LENGTH = 10_000
+
+/** Files one upload may carry (multipart `file` parts). */
+export const MAX_FILES_PER_UPLOAD = 20
+
 export const RunSummarySchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
   summary: SummarySchema,
+  /** Free text; '' when there is none. Additive to the contract's fields. */
+  note: Type.String(),
 })
 
-/** Where a run came from: shown on its page. Additive to the contract's fields. */
+export const SourceFileSchema = Type.Object({
+  fileName: Type.String(),
+  fileSize: Type.Integer({ minimum: 0 }),
+})
+
+/**
+ * Where a run came from: shown on its page. Additive to the contract's fields. `fileName` and
+ * `fileSize` are the first uploaded file's (what `/file` sends); `files` lists every file the
+ * run was made from, in upload order: one, or several for a merged run (`/files/<index>`).
+ */
 export const RunSourceSchema = Type.Object({
   fileName: Type.String(),
   fileSize: Type.Integer({ minimum: 0 }),
   pythonVersion: Type.Union([Type.String(), Type.Null()]),
+  files: Type.Array(SourceFileSchema),
 })
 
 export const RunSchema = Type.Object({
@@ -30,6 +48,7 @@ export const RunSchema = Type.Object({
   sourceFormat: SourceFormatSchema,
   summary: SummarySchema,
   source: RunSourceSchema,
+  note: Type.String(),
 })
 
 export const CreatedRunSchema = Type.Object({
@@ -40,11 +59,33 @@ export const CreatedRunSchema = Type.Object({
   sourceFormat: SourceFormatSchema,
   summary: SummarySchema,
   source: RunSourceSchema,
+  note: Type.String(),
 })
+
+/** `POST /api/runs` with several files and `mode=separate`: one run per file, in upload order. */
+export const CreatedRunsSchema = Type.Object({ runs: Type.Array(CreatedRunSchema) })
+
+/** The multipart `mode` field of `POST /api/runs` (default `separate`). */
+export const UploadModeSchema = Type.Union([Type.Literal('separate'), Type.Literal('merge')])
+
+/** `GET /api/runs?sort=`: upload time (the default), name (case-insensitive), total time. */
+export const RunSortSchema = Type.Union([
+  Type.Literal('created'),
+  Type.Literal('name'),
+  Type.Literal('totalTime'),
+])
+
+export const SortOrderSchema = Type.Union([Type.Literal('asc'), Type.Literal('desc')])
 
 export const RunListQuerySchema = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  // A cursor carries the last run's sort value (a name of up to 200 characters, escaped).
+  cursor: Type.Optional(Type.String({ maxLength: 4096 })),
+  /** Runs whose name contains this, case-insensitively; '' is no filter. */
+  q: Type.Optional(Type.String({ maxLength: 1000 })),
+  sort: Type.Optional(RunSortSchema),
+  /** Default: `desc` for `created` and `totalTime`, `asc` for `name`. */
+  order: Type.Optional(SortOrderSchema),
 })
 
 export const RunListSchema = Type.Object({
@@ -54,6 +95,18 @@ export const RunListSchema = Type.Object({
 
 export const RenameRunSchema = Type.Object(
   { name: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+)
+
+/**
+ * `PATCH /api/runs/:id`: a new name, a new note, or both; the server refuses `{}`. Both limits
+ * are counted in code points by the server (200, MAX_NOTE_LENGTH); these are the UTF-16 bounds.
+ */
+export const UpdateRunSchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })),
+    note: Type.Optional(Type.String({ maxLength: 2 * MAX_NOTE_LENGTH })),
+  },
   { additionalProperties: false },
 )
 
@@ -87,6 +140,12 @@ export const ErrorSchema = Type.Object({ error: Type.String(), message: Type.Str
 
 export type Run = Static<typeof RunSchema>
 export type CreatedRun = Static<typeof CreatedRunSchema>
+export type CreatedRuns = Static<typeof CreatedRunsSchema>
+export type UploadMode = Static<typeof UploadModeSchema>
+export type RunSort = Static<typeof RunSortSchema>
+export type SortOrder = Static<typeof SortOrderSchema>
+export type UpdateRun = Static<typeof UpdateRunSchema>
+export type SourceFile = Static<typeof SourceFileSchema>
 export type RunSummary = Static<typeof RunSummarySchema>
 export type RunList = Static<typeof RunListSchema>
 export type RunListQuery = Static<typeof RunListQuerySchema>

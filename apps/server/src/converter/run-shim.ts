@@ -19,22 +19,25 @@ export class ProfileTooLargeError extends Error {}
 
 // A 100k-function profile converts to about 50 MB of JSON; leave room above that.
 const MAX_OUTPUT_BYTES = 256 * 1024 * 1024
-const MAX_REASON_LENGTH = 300
+// A merge conflict names two functions (each cut at 100 characters by the shim).
+const MAX_REASON_LENGTH = 600
 
 /**
- * Runs `python shim input` with no shell (the path is ours, but the interpreter comes from the
- * environment). SIGKILL on timeout: a shim stuck in a hostile file must not linger.
+ * Runs `python shim input` (or `python shim --merge input…` for several) with no shell (the
+ * paths are ours, but the interpreter comes from the environment). SIGKILL on timeout: a shim
+ * stuck in a hostile file must not linger.
  */
 export function runShim(
   command: ShimCommand,
-  inputPath: string,
+  input: string | readonly string[],
   timeoutMs: number,
 ): Promise<ShimOutcome> {
+  const inputs = typeof input === 'string' ? [input] : input
   return new Promise((resolve, reject) => {
     execFile(
       command.python,
       // -I (isolated): no PYTHONPATH, user site-packages or startup file can change what runs.
-      ['-I', command.shimPath, inputPath],
+      ['-I', command.shimPath, ...(inputs.length > 1 ? ['--merge', ...inputs] : inputs)],
       {
         timeout: timeoutMs,
         killSignal: 'SIGKILL',

@@ -4,62 +4,102 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyRequest } from 'fastify'
+import { MAX_FILES_PER_UPLOAD, type UploadMode } from '@profhub/api'
 import { ApiError, isApiError } from '../errors.ts'
 
-export interface ReceivedUpload {
+export interface ReceivedFile {
   /** The bytes, in the upload directory; the caller moves or removes the file. */
   path: string
   /** The client's file name (untrusted text, never used as a path). */
   fileName: string
   size: number
+}
+
+export interface ReceivedUpload {
+  /** Every `file` part, in the order sent (at least one). */
+  files: ReceivedFile[]
   /** The `name` field, trimmed; null if absent or blank. */
   name: string | null
+  /** The `mode` field: what to make of several files (default `separate`). */
+  mode: UploadMode
 }
 
 export const MAX_NAME_LENGTH = 200
 const MAX_FILE_NAME_LENGTH = 255
 
 /**
- * Streams the multipart `file` field to a temp file (never into memory) and collects the
- * optional `name` field, which may come before or after the file. Leaves no file behind when
- * it throws.
+ * Streams each multipart `file` part to a temp file (never into memory) and collects the
+ * optional `name` and `mode` fields, which may come before or after the files. MAX_UPLOAD_MB
+ * bounds the files together. Leaves no file behind when it throws.
  */
 export async function receiveUpload(
   request: FastifyRequest,
   uploadDir: string,
   maxUploadMb: number,
 ): Promise<ReceivedUpload> {
-  const tempPath = path.join(uploadDir, `${randomBytes(12).toString('hex')}.upload`)
-  let fileName: string | null = null
+  const maxBytes = Math.floor(maxUploadMb * 1024 * 1024)
+  const files: ReceivedFile[] = []
+  const tempPaths: string[] = []
   let name: string | null = null
+  let mode: UploadMode = 'separate'
+  let total = 0
   try {
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        if (part.fieldname !== 'file' || fileName !== null) {
+        if (part.fieldname !== 'file') {
           part.file.resume()
           continue
         }
-        await pipeline(part.file, createWriteStream(tempPath, { flags: 'wx' }))
-        // The limit stops the stream rather than failing it: only this flag tells.
-        if (part.file.truncated) throw fileTooLarge(maxUploadMb)
-        fileName = truncate(part.filename, MAX_FILE_NAME_LENGTH)
+        const tempPath = path.join(uploadDir, `${randomBytes(12).toString('hex')}.upload`)
+        tempPaths.push(tempPath)
+        let overTotal = false
+        await pipeline(
+          part.file,
+          async function* countBytes(source: AsyncIterable<Buffer>) {
+            for await (const chunk of source) {
+              total += chunk.length
+              // Keep reading to the end of the part (as busboy does past its own limit), so
+              // that the answer is a 413 rather than a connection reset.
+              if (total > maxBytes) overTotal = true
+              else yield chunk
+            }
+          },
+          createWriteStream(tempPath, { flags: 'wx' }),
+        )
+        // busboy's per-file limit stops the stream rather than failing it: only this flag tells.
+        if (part.file.truncated || overTotal) throw tooLarge(maxUploadMb, files.length > 0)
+        const { size } = await stat(tempPath)
+        files.push({
+          path: tempPath,
+          fileName: truncate(part.filename, MAX_FILE_NAME_LENGTH),
+          size,
+        })
       } else if (part.fieldname === 'name') {
         if (part.valueTruncated) throw nameTooLong()
         name = parseName(String(part.value))
+      } else if (part.fieldname === 'mode') {
+        mode = parseMode(String(part.value))
       }
     }
-    if (fileName === null) {
+    if (files.length === 0) {
       throw new ApiError(
         400,
         'The upload has no file: send the .prof file in a multipart field named "file".',
       )
     }
-    const { size } = await stat(tempPath)
-    return { path: tempPath, fileName, size, name }
+    return { files, name, mode }
   } catch (error) {
-    await rm(tempPath, { force: true })
+    await Promise.all(tempPaths.map((tempPath) => rm(tempPath, { force: true })))
     throw translateMultipartError(error, maxUploadMb)
   }
+}
+
+function parseMode(value: string): UploadMode {
+  if (value === 'separate' || value === 'merge') return value
+  throw new ApiError(
+    400,
+    'The field "mode" must be "separate" (one run per file, the default) or "merge" (one run).',
+  )
 }
 
 /** Creates the upload directory and empties it: what is there was cut off by a restart. */
@@ -84,10 +124,12 @@ export function truncate(text: string, maxLength: number): string {
   return chars.length > maxLength ? chars.slice(0, maxLength).join('') : text
 }
 
-function fileTooLarge(maxUploadMb: number): ApiError {
+function tooLarge(maxUploadMb: number, several = false): ApiError {
   return new ApiError(
     413,
-    `The file is larger than the ${maxUploadMb} MB limit (MAX_UPLOAD_MB).`,
+    several
+      ? `The files together are larger than the ${maxUploadMb} MB limit (MAX_UPLOAD_MB).`
+      : `The file is larger than the ${maxUploadMb} MB limit (MAX_UPLOAD_MB).`,
     'Payload Too Large',
   )
 }
@@ -101,15 +143,19 @@ function translateMultipartError(error: unknown, maxUploadMb: number): unknown {
   const code = (error as NodeJS.ErrnoException).code
   switch (code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return fileTooLarge(maxUploadMb)
+      return tooLarge(maxUploadMb)
     case 'FST_FILES_LIMIT':
+      return new ApiError(
+        400,
+        `Send at most ${MAX_FILES_PER_UPLOAD} files in one upload (fields named "file").`,
+      )
     case 'FST_PARTS_LIMIT':
     case 'FST_FIELDS_LIMIT':
     case 'FST_PROTO_VIOLATION':
     case 'FST_INVALID_JSON_FIELD_ERROR':
       return new ApiError(
         400,
-        'Send one file in a field named "file" and, optionally, a "name" field; nothing else.',
+        'Send the files in fields named "file" and, optionally, "name" and "mode" fields; nothing else.',
       )
     case 'FST_MP_PREMATURE_CLOSE':
     case undefined:

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import type { Run } from '@profhub/api'
+import type { Run, RunSort, SortOrder } from '@profhub/api'
 import type { ProfileDocument } from '@profhub/profile'
 
 /**
@@ -9,40 +9,65 @@ import type { ProfileDocument } from '@profhub/profile'
  */
 export interface RunStore {
   /**
-   * Stores a converted upload. Takes ownership of `uploadPath` (moves it). The run is visible
-   * only once everything is durable: a crash part way leaves nothing behind.
+   * Stores a converted upload. Takes ownership of the files' `path`s (moves them). The run is
+   * visible only once everything is durable: a crash part way leaves nothing behind.
    */
   create(run: NewRun): Promise<Run>
   get(id: string): Promise<Run | null>
-  /** Newest first; `after` is the last run of the previous page. */
-  list(limit: number, after: RunPosition | null): Promise<RunPage>
-  rename(id: string, name: string): Promise<Run | null>
+  /** One page in the query's order; `query.after` is the last run of the previous page. */
+  list(query: RunListOptions): Promise<RunPage>
+  /** Sets the fields given; null if there is no such run. */
+  update(id: string, changes: RunChanges): Promise<Run | null>
   /** False if there was no such run. */
   delete(id: string): Promise<boolean>
   /** The parsed document (cached: a run's profile never changes). */
   readProfile(id: string): Promise<ProfileDocument | null>
   /** The stored document's JSON text, for sending as is. */
   openProfileJson(id: string): Promise<StoredBlob | null>
-  /** The uploaded bytes. */
-  openOriginal(id: string): Promise<StoredBlob | null>
+  /** The bytes of the run's `index`th uploaded file (0: the first; merged runs have several). */
+  openOriginal(id: string, index?: number): Promise<StoredBlob | null>
   /** Throws if the store cannot answer (used by /api/health). */
   ping(): Promise<void>
   close(): Promise<void>
 }
 
-export interface NewRun {
-  name: string
+export interface NewRunFile {
+  /** Where the upload was received; the store moves it. */
+  path: string
+  /** The client's file name (untrusted text). */
   fileName: string
   fileSize: number
-  uploadPath: string
+}
+
+export interface NewRun {
+  name: string
+  /** The uploaded files in upload order: one, or the inputs of a merge. */
+  files: NewRunFile[]
   profile: ProfileDocument
   /** `profile` serialized (the shim's output), stored as is. */
   profileJson: string
 }
 
-/** Where a page of runs ends: runs are ordered by (createdAt, id), newest first. */
+export interface RunChanges {
+  name?: string
+  note?: string
+}
+
+export interface RunListOptions {
+  limit: number
+  sort: RunSort
+  order: SortOrder
+  /** Keeps runs whose name contains this, case-insensitively; '' keeps all. */
+  q: string
+  after: RunPosition | null
+}
+
+/**
+ * Where a page of runs ends: runs are ordered by (sort key, id), both in the query's order.
+ * `key` is the run's createdAt (sort=created), name (name) or summary.totalTime (totalTime).
+ */
 export interface RunPosition {
-  createdAt: string
+  key: string | number
   id: string
 }
 

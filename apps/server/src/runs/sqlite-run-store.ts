@@ -1,37 +1,43 @@
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import type { Run } from '@profhub/api'
+import type { Run, SourceFile } from '@profhub/api'
 import type { ProfileDocument } from '@profhub/profile'
 import { moveFileDurably, syncDirectory, writeFileDurably } from './durable-files.ts'
 import { ProfileCache } from './profile-cache.ts'
 import { createRunId } from './run-id.ts'
-import type { NewRun, RunPage, RunPosition, RunStore, StoredBlob } from './run-store.ts'
+import type {
+  NewRun,
+  RunChanges,
+  RunListOptions,
+  RunPage,
+  RunPosition,
+  RunStore,
+  StoredBlob,
+} from './run-store.ts'
+import { migrate } from './sqlite-schema.ts'
 
 // The embedded store. Layout under DATA_DIR (one server process per DATA_DIR):
-//   profhub.sqlite            run metadata (WAL)
-//   runs/<id>/original.prof   the uploaded bytes
-//   runs/<id>/profile.json    the converted document
+//   profhub.sqlite              run metadata (WAL; schema in sqlite-schema.ts)
+//   runs/<id>/original.prof     the uploaded bytes (the first file of a merged run)
+//   runs/<id>/original-<i>.prof the other files of a merged run, i = 1, 2, … in upload order
+//   runs/<id>/profile.json      the converted document
 // A run's files are made durable before its row is inserted, and its row is deleted before
 // its files, so the row is the commit point: a directory without a row is garbage.
 
-const SCHEMA_VERSION = 1
-const ORIGINAL_FILE = 'original.prof'
 const PROFILE_FILE = 'profile.json'
 
-const SCHEMA = `
-  CREATE TABLE runs (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    source_format TEXT NOT NULL,
-    summary TEXT NOT NULL,
-    file_name TEXT NOT NULL,
-    file_size INTEGER NOT NULL,
-    python_version TEXT
-  ) STRICT;
-  CREATE INDEX runs_newest_first ON runs (created_at DESC, id DESC);
-`
+function originalFile(index: number): string {
+  return index === 0 ? 'original.prof' : `original-${index}.prof`
+}
+
+/** SQL for each sort: the column (with its collation) compared with the cursor's key. */
+const SORT_COLUMNS = {
+  created: 'created_at',
+  // ASCII case folding: sorts "alpha" next to "Alpha"; other letters sort by code point.
+  name: 'name COLLATE NOCASE',
+  totalTime: 'total_time',
+} as const
 
 interface RunRow {
   id: string
@@ -42,6 +48,9 @@ interface RunRow {
   file_name: string
   file_size: number
   python_version: string | null
+  note: string
+  source_files: string | null
+  total_time: number
 }
 
 export class SqliteRunStore implements RunStore {
@@ -67,6 +76,9 @@ export class SqliteRunStore implements RunStore {
       // FULL: an acknowledged upload survives a power cut. Uploads are rare; the cost is nil.
       db.pragma('synchronous = FULL')
       migrate(db)
+      db.function('profhub_fold', { deterministic: true }, (text: unknown) =>
+        typeof text === 'string' ? foldCase(text) : text,
+      )
       const store = new SqliteRunStore(db, dataDir)
       await store.#removeUncommittedRuns()
       return store
@@ -77,29 +89,40 @@ export class SqliteRunStore implements RunStore {
   }
 
   async create(run: NewRun): Promise<Run> {
+    const [first] = run.files
+    if (first === undefined) throw new Error('a run needs at least one file')
     const id = createRunId()
     const dir = path.join(this.#runsDir, id)
     await mkdir(dir)
     try {
-      await moveFileDurably(run.uploadPath, dir, ORIGINAL_FILE)
+      for (const [index, file] of run.files.entries()) {
+        await moveFileDurably(file.path, dir, originalFile(index))
+      }
       await writeFileDurably(dir, PROFILE_FILE, run.profileJson)
       await syncDirectory(this.#runsDir)
+      const files: SourceFile[] = run.files.map((f) => ({
+        fileName: f.fileName,
+        fileSize: f.fileSize,
+      }))
       const row: RunRow = {
         id,
         name: run.name,
         created_at: this.#nextCreatedAt(),
         source_format: run.profile.sourceFormat,
         summary: JSON.stringify(run.profile.summary),
-        file_name: run.fileName,
-        file_size: run.fileSize,
+        file_name: first.fileName,
+        file_size: first.fileSize,
         python_version: run.profile.pythonVersion,
+        note: '',
+        source_files: JSON.stringify(files),
+        total_time: run.profile.summary.totalTime,
       }
       this.#db
         .prepare(
           `INSERT INTO runs (id, name, created_at, source_format, summary, file_name, file_size,
-             python_version)
+             python_version, note, source_files, total_time)
            VALUES (@id, @name, @created_at, @source_format, @summary, @file_name, @file_size,
-             @python_version)`,
+             @python_version, @note, @source_files, @total_time)`,
         )
         .run(row)
       this.#cache.set(id, run.profile)
@@ -115,28 +138,43 @@ export class SqliteRunStore implements RunStore {
     return row === undefined ? null : toRun(row)
   }
 
-  async list(limit: number, after: RunPosition | null): Promise<RunPage> {
+  async list(query: RunListOptions): Promise<RunPage> {
+    const column = SORT_COLUMNS[query.sort]
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC'
+    const where: string[] = []
+    const params: (string | number)[] = []
+    if (query.q !== '') {
+      where.push('instr(profhub_fold(name), ?) > 0')
+      params.push(foldCase(query.q))
+    }
+    if (query.after !== null) {
+      where.push(`(${column}, id) ${query.order === 'asc' ? '>' : '<'} (?, ?)`)
+      params.push(query.after.key, query.after.id)
+    }
     // One extra row tells whether there is a next page.
-    const rows = (
-      after === null
-        ? this.#db
-            .prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?')
-            .all(limit + 1)
-        : this.#db
-            .prepare(
-              `SELECT * FROM runs WHERE (created_at, id) < (?, ?)
-               ORDER BY created_at DESC, id DESC LIMIT ?`,
-            )
-            .all(after.createdAt, after.id, limit + 1)
-    ) as RunRow[]
-    const runs = rows.slice(0, limit).map(toRun)
-    const last = runs.at(-1)
-    const next = rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null
-    return { runs, next }
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY ${column} ${direction}, id ${direction} LIMIT ?`,
+      )
+      .all(...params, query.limit + 1) as RunRow[]
+    const page = rows.slice(0, query.limit)
+    const last = page.at(-1)
+    const next = rows.length > query.limit && last ? positionOf(last, query.sort) : null
+    return { runs: page.map(toRun), next }
   }
 
-  async rename(id: string, name: string): Promise<Run | null> {
-    this.#db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, id)
+  async update(id: string, changes: RunChanges): Promise<Run | null> {
+    const sets = Object.entries({ name: changes.name, note: changes.note }).filter(
+      ([, value]) => value !== undefined,
+    )
+    if (sets.length > 0) {
+      this.#db
+        .prepare(
+          `UPDATE runs SET ${sets.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`,
+        )
+        .run(...sets.map(([, value]) => value), id)
+    }
     return this.get(id)
   }
 
@@ -164,8 +202,9 @@ export class SqliteRunStore implements RunStore {
     return this.#openBlob(id, PROFILE_FILE)
   }
 
-  async openOriginal(id: string): Promise<StoredBlob | null> {
-    return this.#openBlob(id, ORIGINAL_FILE)
+  async openOriginal(id: string, index = 0): Promise<StoredBlob | null> {
+    if (!Number.isSafeInteger(index) || index < 0) return null
+    return this.#openBlob(id, originalFile(index))
   }
 
   async ping(): Promise<void> {
@@ -205,29 +244,34 @@ export class SqliteRunStore implements RunStore {
   }
 }
 
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number
-  if (version > SCHEMA_VERSION) {
-    throw new Error(
-      `DATA_DIR was written by a newer profhub (schema ${version}, this one knows ${SCHEMA_VERSION})`,
-    )
-  }
-  if (version === 0) {
-    db.transaction(() => {
-      db.exec(SCHEMA)
-      db.pragma(`user_version = ${SCHEMA_VERSION}`)
-    })()
-  }
+/** Names are searched case-insensitively beyond ASCII: SQLite's lower() folds ASCII only. */
+function foldCase(text: string): string {
+  return text.toLowerCase()
+}
+
+function positionOf(row: RunRow, sort: RunListOptions['sort']): RunPosition {
+  const key = sort === 'name' ? row.name : sort === 'totalTime' ? row.total_time : row.created_at
+  return { key, id: row.id }
 }
 
 function toRun(row: RunRow): Run {
+  const files: SourceFile[] =
+    row.source_files === null
+      ? [{ fileName: row.file_name, fileSize: row.file_size }]
+      : (JSON.parse(row.source_files) as SourceFile[])
   return {
     id: row.id,
     name: row.name,
     createdAt: row.created_at,
     sourceFormat: row.source_format as Run['sourceFormat'],
     summary: JSON.parse(row.summary) as Run['summary'],
-    source: { fileName: row.file_name, fileSize: row.file_size, pythonVersion: row.python_version },
+    source: {
+      fileName: row.file_name,
+      fileSize: row.file_size,
+      pythonVersion: row.python_version,
+      files,
+    },
+    note: row.note,
   }
 }
 

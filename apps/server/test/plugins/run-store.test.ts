@@ -10,6 +10,8 @@ import configPlugin, { parseConfig } from '../../src/plugins/app/config.ts'
 import converterPlugin from '../../src/plugins/app/pstats-converter.ts'
 import runStorePlugin from '../../src/plugins/app/run-store.ts'
 
+const NEWEST_FIRST = { sort: 'created', order: 'desc', q: '' } as const
+
 async function tempDataDir(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'profhub-store-'))
   onTestFinished(() => rm(dir, { recursive: true, force: true }))
@@ -32,9 +34,9 @@ async function openStore(dataDir: string) {
     const converted = await app.convertProfile(uploadPath)
     return app.runStore.create({
       name,
-      fileName: fixture,
-      fileSize: (await readFile(uploadPath)).length,
-      uploadPath,
+      files: [
+        { path: uploadPath, fileName: fixture, fileSize: (await readFile(uploadPath)).length },
+      ],
       profile: converted.document,
       profileJson: converted.json,
     })
@@ -68,22 +70,31 @@ describe('run-store plugin', () => {
     const ids = []
     for (let i = 0; i < 5; i += 1) ids.push((await createRun('shapes-py3.11.prof', `run ${i}`)).id)
 
-    const first = await store.list(3, null)
+    const first = await store.list({ ...NEWEST_FIRST, limit: 3, after: null })
     expect(first.runs.map((run) => run.id)).toEqual(ids.toReversed().slice(0, 3))
-    const second = await store.list(3, first.next)
+    const second = await store.list({ ...NEWEST_FIRST, limit: 3, after: first.next })
     expect(second.runs.map((run) => run.id)).toEqual(ids.toReversed().slice(3))
     expect(second.next).toBeNull()
     const times = first.runs.concat(second.runs).map((run) => run.createdAt)
     expect(new Set(times).size).toBe(5)
   })
 
-  it('renames and deletes', async () => {
+  it('renames, sets notes, and deletes', async () => {
     const dataDir = await tempDataDir()
     const { store, createRun } = await openStore(dataDir)
     const run = await createRun('recursion-py3.11.prof')
 
-    expect((await store.rename(run.id, 'renamed'))?.name).toBe('renamed')
-    expect(await store.rename('AAAAAAAAAAAAAAAAAAAAAA', 'x')).toBeNull()
+    expect(run.note).toBe('')
+    expect((await store.update(run.id, { name: 'renamed' }))?.name).toBe('renamed')
+    expect(await store.update(run.id, { note: 'a\nnote' })).toMatchObject({
+      name: 'renamed',
+      note: 'a\nnote',
+    })
+    expect(await store.update(run.id, { name: 'both', note: '' })).toMatchObject({
+      name: 'both',
+      note: '',
+    })
+    expect(await store.update('AAAAAAAAAAAAAAAAAAAAAA', { name: 'x' })).toBeNull()
     expect(await store.delete(run.id)).toBe(true)
     expect(await store.delete(run.id)).toBe(false)
     expect(await store.get(run.id)).toBeNull()
@@ -126,18 +137,26 @@ describe('run-store plugin', () => {
     const dataDir = await tempDataDir()
     const { store, app } = await openStore(dataDir)
     const converted = await app.convertProfile(fixturePath('recursion-py3.11.prof'))
+    // The first file moves in; the second is missing.
+    const firstPath = path.join(dataDir, 'tmp', 'first.upload')
+    await copyFile(fixturePath('recursion-py3.11.prof'), firstPath)
     const attempt = store.create({
       name: 'x',
-      fileName: 'x.prof',
-      fileSize: 1,
-      uploadPath: path.join(dataDir, 'tmp', 'never-written.upload'),
+      files: [
+        { path: firstPath, fileName: 'a.prof', fileSize: 1 },
+        {
+          path: path.join(dataDir, 'tmp', 'never-written.upload'),
+          fileName: 'x.prof',
+          fileSize: 1,
+        },
+      ],
       profile: converted.document,
       profileJson: converted.json,
     })
 
     await expect(attempt).rejects.toThrow(/ENOENT/)
     expect(await readdir(path.join(dataDir, 'runs'))).toEqual([])
-    expect((await store.list(10, null)).runs).toEqual([])
+    expect((await store.list({ ...NEWEST_FIRST, limit: 10, after: null })).runs).toEqual([])
   })
 
   it('refuses a DATA_DIR written by a newer version', async () => {
@@ -148,4 +167,96 @@ describe('run-store plugin', () => {
 
     await expect(openStore(dataDir)).rejects.toThrow(/newer profhub/)
   })
+
+  it('upgrades a schema 1 DATA_DIR: notes, source files and total times for the old runs', async () => {
+    const dataDir = await tempDataDir()
+    await mkdir(path.join(dataDir, 'runs', OLD_RUN.id), { recursive: true })
+    await copyFile(
+      fixturePath('recursion-py3.11.prof'),
+      path.join(dataDir, 'runs', OLD_RUN.id, 'original.prof'),
+    )
+    writeSchema1Database(dataDir)
+
+    const { store, createRun } = await openStore(dataDir)
+    expect(await store.get(OLD_RUN.id)).toEqual({
+      id: OLD_RUN.id,
+      name: 'from the first schema',
+      createdAt: '2026-01-02T03:04:05.678Z',
+      sourceFormat: 'cProfile',
+      summary: OLD_RUN.summary,
+      source: {
+        fileName: 'old.prof',
+        fileSize: 1234,
+        pythonVersion: '3.11',
+        files: [{ fileName: 'old.prof', fileSize: 1234 }],
+      },
+      note: '',
+    })
+    expect((await store.update(OLD_RUN.id, { note: 'kept' }))?.note).toBe('kept')
+    const newer = await createRun('shapes-py3.11.prof')
+    const byTime = await store.list({
+      sort: 'totalTime',
+      order: 'asc',
+      q: '',
+      limit: 10,
+      after: null,
+    })
+    expect(byTime.runs.map((run) => run.id)).toEqual(
+      newer.summary.totalTime < OLD_RUN.summary.totalTime
+        ? [newer.id, OLD_RUN.id]
+        : [OLD_RUN.id, newer.id],
+    )
+    const db = new Database(path.join(dataDir, 'profhub.sqlite'), { readonly: true })
+    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    db.close()
+  })
+
+  it('lists by name or total time, either way, and searches names case-insensitively', async () => {
+    const { store, createRun } = await openStore(await tempDataDir())
+    const small = await createRun('recursion-py3.11.prof', 'beta Ünïcode')
+    const large = await createRun('rules_cache1000.prof', 'Alpha')
+    const middle = await createRun('shapes-py3.11.prof', 'alpha 2')
+    const list = async (sort: 'created' | 'name' | 'totalTime', order: 'asc' | 'desc', q = '') =>
+      (await store.list({ sort, order, q, limit: 10, after: null })).runs.map((r) => r.name)
+
+    expect(small.summary.totalTime).toBeLessThan(middle.summary.totalTime)
+    expect(middle.summary.totalTime).toBeLessThan(large.summary.totalTime)
+    expect(await list('name', 'asc')).toEqual(['Alpha', 'alpha 2', 'beta Ünïcode'])
+    expect(await list('name', 'desc')).toEqual(['beta Ünïcode', 'alpha 2', 'Alpha'])
+    expect(await list('totalTime', 'desc')).toEqual(['Alpha', 'alpha 2', 'beta Ünïcode'])
+    expect(await list('created', 'asc')).toEqual(['beta Ünïcode', 'Alpha', 'alpha 2'])
+    expect(await list('created', 'desc', 'ALPHA')).toEqual(['alpha 2', 'Alpha'])
+    expect(await list('name', 'asc', 'üNÏ')).toEqual(['beta Ünïcode'])
+    expect(await list('name', 'asc', '%')).toEqual([])
+    expect(await list('name', 'asc', 'a 2')).toEqual(['alpha 2'])
+  })
 })
+
+const OLD_RUN = {
+  id: 'CCCCCCCCCCCCCCCCCCCCCC',
+  summary: { totalTime: 0.25, totalCalls: 10, primitiveCalls: 9, functionCount: 3 },
+}
+
+/** A DATA_DIR as the first schema wrote it (user_version 1), with one run. */
+function writeSchema1Database(dataDir: string): void {
+  const db = new Database(path.join(dataDir, 'profhub.sqlite'))
+  db.exec(`
+    CREATE TABLE runs (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      source_format TEXT NOT NULL,
+      summary TEXT NOT NULL,
+      file_name TEXT NOT NULL,
+      file_size INTEGER NOT NULL,
+      python_version TEXT
+    ) STRICT;
+    CREATE INDEX runs_newest_first ON runs (created_at DESC, id DESC);
+  `)
+  db.prepare(
+    `INSERT INTO runs VALUES (?, 'from the first schema', '2026-01-02T03:04:05.678Z', 'cProfile',
+       ?, 'old.prof', 1234, '3.11')`,
+  ).run(OLD_RUN.id, JSON.stringify(OLD_RUN.summary))
+  db.pragma('user_version = 1')
+  db.close()
+}

@@ -9,6 +9,12 @@ import { ProfileTooLargeError, runShim, ShimUnavailableError } from '../../conve
 import { Semaphore } from '../../converter/semaphore.ts'
 import { ApiError } from '../../errors.ts'
 
+export interface ShimInput {
+  path: string
+  /** The client's name for the file, for messages (untrusted text). */
+  fileName: string
+}
+
 export interface ConvertedProfile {
   document: ProfileDocument
   /** The document as the shim wrote it: stored as is, so it is not serialized twice. */
@@ -19,6 +25,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Converts a `.prof` file with the Python shim; throws an ApiError for the client's faults. */
     convertProfile(filePath: string): Promise<ConvertedProfile>
+    /**
+     * Converts several `.prof` files merged into one profile as `pstats.Stats(a).add(b, …)`
+     * does (the shim's `--merge`); a rejection names the file (`fileName`) at fault.
+     */
+    convertMergedProfiles(files: readonly ShimInput[]): Promise<ConvertedProfile>
     /** Whether the shim answers (cached; a failure is retried after a few seconds). */
     checkShim(): Promise<boolean>
   }
@@ -32,26 +43,28 @@ const PROBE_TIMEOUT_MS = 15_000
 const PROBE_RETRY_MS = 5_000
 // marshal.dumps({}): the smallest stats file there is.
 const EMPTY_PROFILE = Buffer.from('{0', 'latin1')
+const WHAT_TO_UPLOAD =
+  'Upload a .prof file written by cProfile, profile, yappi or pstats (dump_stats).'
+// The shim's merge messages: "file 2 of 3: <what is wrong with it>", "file 2 of 3 cannot be
+// merged …", or about the merged whole.
+const MERGE_INPUT = /^file (\d+) of \d+(: )?/
 
-function createConvertProfile(fastify: FastifyInstance) {
+function createConverter(fastify: FastifyInstance) {
   const command = { python: fastify.config.python, shimPath: fastify.config.shimPath }
   const slots = new Semaphore(MAX_CONCURRENT_CONVERSIONS)
 
-  return async function convertProfile(filePath: string): Promise<ConvertedProfile> {
+  async function convert(
+    input: string | readonly string[],
+    describeRejection: (reason: string) => ApiError,
+  ): Promise<ConvertedProfile> {
     let outcome
     try {
-      outcome = await slots.run(() => runShim(command, filePath, CONVERT_TIMEOUT_MS))
+      outcome = await slots.run(() => runShim(command, input, CONVERT_TIMEOUT_MS))
     } catch (error) {
       throw translateShimError(error)
     }
     if (outcome.kind === 'rejected') {
-      // The shim's line says what is wrong ("The file is empty."); add what to do instead.
-      const reason = /[.!?]$/.test(outcome.reason) ? outcome.reason : `${outcome.reason}.`
-      throw new ApiError(
-        400,
-        `${reason} Upload a .prof file written by cProfile, profile, yappi or pstats (dump_stats).`,
-        'Not A Profile',
-      )
+      throw describeRejection(/[.!?]$/.test(outcome.reason) ? outcome.reason : `${outcome.reason}.`)
     }
     // JSON.parse and the check block the event loop (about 60 ms and 20 ms for the 10 MB
     // document of 20k functions); acceptable for now. A worker thread would avoid it.
@@ -65,6 +78,41 @@ function createConvertProfile(fastify: FastifyInstance) {
     if (problem !== null) throw new Error(`shim output rejected: ${problem}`)
     return { document: value as ProfileDocument, json: outcome.json }
   }
+
+  return {
+    convertProfile(filePath: string): Promise<ConvertedProfile> {
+      // The shim's line says what is wrong ("The file is empty."); add what to do instead.
+      return convert(
+        filePath,
+        (reason) => new ApiError(400, `${reason} ${WHAT_TO_UPLOAD}`, 'Not A Profile'),
+      )
+    },
+    convertMergedProfiles(files: readonly ShimInput[]): Promise<ConvertedProfile> {
+      if (files.length < 2) throw new Error('a merge needs at least two files')
+      return convert(
+        files.map((file) => file.path),
+        (reason) => {
+          const match = MERGE_INPUT.exec(reason)
+          const file = match && files[Number(match[1]) - 1]
+          if (!match || !file) return new ApiError(400, reason, 'Cannot Merge')
+          const rest = reason.slice(match[0].length)
+          const name = quoteFileName(file.fileName)
+          // "file 2 of 3: <reason>" is about the file; "file 2 of 3 cannot be merged…" is not.
+          return match[2]
+            ? new ApiError(400, `${name}: ${rest} ${WHAT_TO_UPLOAD}`, 'Not A Profile')
+            : new ApiError(400, `${name}${rest}`, 'Cannot Merge')
+        },
+      )
+    },
+  }
+}
+
+/** An uploaded file's name inside a message: quoted, controls and bidi overrides replaced. */
+export function quoteFileName(fileName: string): string {
+  const chars = Array.from(fileName)
+  const shown = chars.length > 100 ? `${chars.slice(0, 99).join('')}…` : fileName
+  // eslint-disable-next-line no-control-regex
+  return `“${shown.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, '\ufffd')}”`
 }
 
 function translateShimError(error: unknown): unknown {
@@ -126,7 +174,9 @@ function createCheckShim(fastify: FastifyInstance) {
 export default fp(
   async (fastify) => {
     const shimProbe = createCheckShim(fastify)
-    fastify.decorate('convertProfile', createConvertProfile(fastify))
+    const converter = createConverter(fastify)
+    fastify.decorate('convertProfile', converter.convertProfile)
+    fastify.decorate('convertMergedProfiles', converter.convertMergedProfiles)
     fastify.decorate('checkShim', shimProbe.checkShim)
     // Probe once at start, in the background: /api/health reuses the answer.
     void fastify.checkShim()

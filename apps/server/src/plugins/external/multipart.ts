@@ -1,17 +1,19 @@
 import multipart from '@fastify/multipart'
 import fp from 'fastify-plugin'
+import { MAX_FILES_PER_UPLOAD } from '@profhub/api'
 import type { AppOptions } from '../../app.ts'
 
 // Uploads are streamed to disk by the route (request.parts()), never buffered in memory.
+// MAX_UPLOAD_MB bounds each file here and all the files of a request together in the route.
 export default fp<AppOptions>(
   async (fastify, { config }) => {
     await fastify.register(multipart, {
       limits: {
         fileSize: config.maxUploadBytes,
-        files: 1,
-        // `file` and `name`, plus room for a stray field from a form we do not know.
-        fields: 5,
-        parts: 10,
+        files: MAX_FILES_PER_UPLOAD,
+        // `name` and `mode`, plus room for stray fields from a form we do not know.
+        fields: 8,
+        parts: MAX_FILES_PER_UPLOAD + 10,
         // A name is at most 200 characters: 800 bytes of UTF-8.
         fieldSize: 4096,
         fieldNameSize: 100,

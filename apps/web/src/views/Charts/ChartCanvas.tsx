@@ -41,6 +41,8 @@ export interface ChartCanvasProps<F> {
   /** Percent of the focused node's value. */
   cutoff: number
   colors: readonly string[]
+  /** Colours by node instead of by function (`colors` is then unused). */
+  fill?: (node: CallTreeNode) => string
   matches: Uint8Array | null
   selectedFunc: number | null
   label: (node: CallTreeNode) => string
@@ -155,6 +157,7 @@ export function ChartCanvas<F>(props: ChartCanvasProps<F>) {
       node ? (scene.partition.indexOf.get(node) ?? -1) : -1
     const paint: Paint = {
       colors: p.colors,
+      fill: p.fill,
       matches: p.matches,
       selectedFunc: p.selectedFunc,
       hover: index(h?.node),

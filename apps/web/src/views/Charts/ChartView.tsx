@@ -1,4 +1,4 @@
-import { useDeferredValue, useId, useMemo } from 'react'
+import { useDeferredValue, useId, useMemo, type ReactNode } from 'react'
 import {
   formatDuration,
   type CallTree,
@@ -18,7 +18,7 @@ import { sunburstRenderer } from '../Sunburst/draw-sunburst.ts'
 import { ChartCanvas } from './ChartCanvas.tsx'
 import { ChartControls } from './ChartControls.tsx'
 import { Legend } from './Legend.tsx'
-import { formatShare, summarizeNode } from './node-text.ts'
+import { formatShare, summarizeNode, type NodeFacts } from './node-text.ts'
 import styles from './Charts.module.css'
 
 export type ChartKind = 'sunburst' | 'icicle'
@@ -26,6 +26,21 @@ export type ChartKind = 'sunburst' | 'icicle'
 const NAMES: Record<ChartKind, string> = { sunburst: 'Sunburst chart', icicle: 'Icicle chart' }
 /** Children named in the text alternative. */
 const LISTED = 8
+
+/**
+ * Another colouring than by package: the compare view colours each node by its change. Given the
+ * drawn partition, so that a scale can fit what is in view.
+ */
+export interface ChartColoring {
+  fillFor: (partition: Partition) => (node: CallTreeNode) => string
+  legend: (partition: Partition, searching: boolean) => ReactNode
+  /** The tooltip's facts. */
+  describe: (node: CallTreeNode) => NodeFacts
+  /** Words added to a node's summary in the text alternative (`, 1.55 s faster`). */
+  annotate: (node: CallTreeNode) => string
+  /** The focused call's note on the chart (default: its time and share of the total). */
+  focusNote: (focus: CallTreeNode) => string
+}
 
 export interface ChartViewProps {
   kind: ChartKind
@@ -39,11 +54,14 @@ export interface ChartViewProps {
   onSelect: (key: string | null, mode: HistoryMode) => void
   onDepth: (depth: number) => void
   onCutoff: (cutoff: number) => void
+  coloring?: ChartColoring
+  /** The selected function's callers and callees beside the chart (default: shown). */
+  callersPanel?: boolean
 }
 
 /** A chart tab: controls, the chart, its legend, and the selected function's callers beside. */
 export function ChartView(props: ChartViewProps) {
-  const { kind, profile, index, tree, focus, view, selectedIndex } = props
+  const { kind, profile, index, tree, focus, view, selectedIndex, coloring } = props
   const captionId = useId()
   const search = useDeferredValue(view.search)
   const matches = useMemo(
@@ -56,7 +74,10 @@ export function ChartView(props: ChartViewProps) {
     [focus, view.depth, view.cutoff],
   )
   const total = tree.total
-  const focusNote = `${formatDuration(focus.value)} · ${formatShare(focus.value, total)}`
+  const focusNote = coloring
+    ? coloring.focusNote(focus)
+    : `${formatDuration(focus.value)} · ${formatShare(focus.value, total)}`
+  const fill = useMemo(() => coloring?.fillFor(partition), [coloring, partition])
   const common = {
     name: NAMES[kind],
     doc: profile,
@@ -65,6 +86,8 @@ export function ChartView(props: ChartViewProps) {
     depth: view.depth,
     cutoff: view.cutoff,
     colors: selectFunctionColors(profile),
+    fill,
+    describe: coloring?.describe,
     matches,
     selectedFunc: selectedIndex,
     label: selectChartLabels(profile),
@@ -106,16 +129,21 @@ export function ChartView(props: ChartViewProps) {
               total={total}
               matches={matches}
               partition={partition}
+              annotate={coloring?.annotate}
             />
           </figcaption>
         </figure>
-        <Legend
-          entries={selectLegend(profile)}
-          totalTime={profile.summary.totalTime}
-          searching={matches !== null}
-        />
+        {coloring ? (
+          coloring.legend(partition, matches !== null)
+        ) : (
+          <Legend
+            entries={selectLegend(profile)}
+            totalTime={profile.summary.totalTime}
+            searching={matches !== null}
+          />
+        )}
       </div>
-      {selectedIndex !== null && (
+      {selectedIndex !== null && props.callersPanel !== false && (
         <CallersPanel
           profile={profile}
           index={index}
@@ -136,6 +164,7 @@ function Caption({
   total,
   matches,
   partition,
+  annotate = () => '',
 }: {
   kind: ChartKind
   doc: ProfileDocument
@@ -143,6 +172,7 @@ function Caption({
   total: number
   matches: Uint8Array | null
   partition: Partition
+  annotate?: (node: CallTreeNode) => string
 }) {
   const children = focus.children.slice(0, LISTED)
   const more = focus.children.length - children.length
@@ -153,7 +183,8 @@ function Caption({
     <>
       <span>
         {kind === 'sunburst' ? 'Sunburst' : 'Icicle'} of the call tree. Focused:{' '}
-        {summarizeNode(doc, focus, total)}.
+        {summarizeNode(doc, focus, total)}
+        {annotate(focus)}.
       </span>{' '}
       {children.length === 0 ? (
         <span>It calls nothing that is drawn.</span>
@@ -162,7 +193,10 @@ function Caption({
           <span>Largest callees:</span>
           <ol>
             {children.map((child, i) => (
-              <li key={i}>{summarizeNode(doc, child, total)}</li>
+              <li key={i}>
+                {summarizeNode(doc, child, total)}
+                {annotate(child)}
+              </li>
             ))}
           </ol>
           {more > 0 && <span>and {more} more.</span>}

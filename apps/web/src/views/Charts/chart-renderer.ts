@@ -12,6 +12,8 @@ export interface Scene {
 export interface Paint {
   /** Fill colour of each function, by index. */
   colors: readonly string[]
+  /** Fill colour of each node, when the chart is coloured by node (the compare view's change). */
+  fill?: (node: CallTreeNode) => string
   /** Functions matching Search (by index); null when not searching. */
   matches: Uint8Array | null
   /** The selected function (all its nodes are outlined); null for none. */
@@ -56,6 +58,7 @@ export const BOLD_FONT = '600 12px system-ui, -apple-system, "Segoe UI", Roboto,
 export const FONT_SIZE = 12
 
 export function fillOf(node: CallTreeNode, paint: Paint): string {
+  if (paint.fill) return paint.fill(node)
   return node.func < 0 ? COLORS.top : (paint.colors[node.func] ?? COLORS.top)
 }
 

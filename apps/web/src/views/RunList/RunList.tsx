@@ -1,27 +1,34 @@
-import { useEffect } from 'react'
-import { formatDuration } from '@profhub/profile'
-import type { RunSummary } from '@profhub/api'
-import { loadMoreRuns, loadRunList } from '../../actions.ts'
-import { formatCount } from '../../format.ts'
-import { useAppStore } from '../../store.ts'
+import { useEffect, useState } from 'react'
+import { navigate } from '../../navigation.ts'
 import { AppHeader } from '../common/AppHeader.tsx'
-import { Link } from '../common/Link.tsx'
-import { RelativeTime } from '../common/RelativeTime.tsx'
 import { Text } from '../common/Text.tsx'
 import { useDocumentTitle } from '../common/use-document-title.ts'
-import { DropOverlay, UploadButton, UploadStatus, useWindowFileDrop } from './Upload.tsx'
+import { compareHref } from './run-list-logic.ts'
+import { clearSelection, loadMoreRuns, loadRuns, useRunListStore } from './run-list-state.ts'
+import { RunTable } from './RunTable.tsx'
+import {
+  DropOverlay,
+  UploadButton,
+  UploadChoice,
+  UploadStatus,
+  useWindowFileDrop,
+} from './Upload.tsx'
 import styles from './RunList.module.css'
 
-/** `/`: every run, newest first, and the ways in (picker, drop anywhere, curl). */
+/** How long typing pauses before the search goes to the server. */
+const SEARCH_DELAY = 250
+
+/** `/`: the team's runs (search, sort, compare two, notes, delete) and the ways in. */
 export function RunList() {
   useDocumentTitle('Runs')
-  const list = useAppStore((s) => s.runList)
+  const list = useRunListStore()
   const dragging = useWindowFileDrop()
 
   useEffect(() => {
-    void loadRunList()
+    void loadRuns()
   }, [])
 
+  const searching = list.query.q !== ''
   return (
     <>
       <AppHeader />
@@ -31,18 +38,30 @@ export function RunList() {
           <UploadButton />
         </div>
         <p className={styles.hint}>
-          Drop <code>.prof</code> files anywhere on this page, or press Upload profile.
+          Drop <code>.prof</code> files anywhere on this page, or press Upload profile. Several
+          files at once can be merged into one run.
         </p>
         <UploadStatus />
+        <div className={styles.toolbar}>
+          <SearchBox />
+          <CompareBar />
+        </div>
         {list.status === 'error' && list.runs.length === 0 ? (
           <div role="alert" className={styles.error}>
             Could not load the runs. {list.error?.message}{' '}
-            <button type="button" onClick={() => void loadRunList()}>
+            <button type="button" onClick={() => void loadRuns()}>
               Try again
             </button>
           </div>
         ) : list.status === 'ready' && list.runs.length === 0 ? (
-          <EmptyState />
+          searching ? (
+            <p role="status" className={styles.noMatch}>
+              No run’s name contains “<Text text={list.query.q} className={styles.inlineText} />
+              ”.
+            </p>
+          ) : (
+            <EmptyState />
+          )
         ) : list.runs.length === 0 ? (
           <p role="status" className={styles.loading}>
             Loading runs…
@@ -68,47 +87,70 @@ export function RunList() {
           </>
         )}
       </main>
+      <UploadChoice />
       {dragging && <DropOverlay />}
     </>
   )
 }
 
-function RunTable({ runs }: { runs: RunSummary[] }) {
+/** "Search runs": filters by name on the server, once typing pauses. */
+function SearchBox() {
+  const query = useRunListStore((s) => s.query)
+  const [text, setText] = useState(query.q)
+  useEffect(() => {
+    const q = text.trim()
+    if (q === query.q) return
+    const timer = setTimeout(() => void loadRuns({ ...query, q }), SEARCH_DELAY)
+    return () => clearTimeout(timer)
+  }, [text, query])
   return (
-    <table className={styles.table}>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Uploaded</th>
-          <th scope="col" className={styles.num}>
-            Total time
-          </th>
-          <th scope="col" className={styles.num}>
-            Calls
-          </th>
-          <th scope="col" className={styles.num}>
-            Functions
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {runs.map((run) => (
-          <tr key={run.id}>
-            <td className={styles.name}>
-              <Link href={`/runs/${encodeURIComponent(run.id)}`}>
-                <Text text={run.name} />
-              </Link>
-            </td>
-            <td className={styles.when}>
-              <RelativeTime iso={run.createdAt} />
-            </td>
-            <td className={styles.num}>{formatDuration(run.summary.totalTime)}</td>
-            <td className={styles.num}>{formatCount(run.summary.totalCalls)}</td>
-            <td className={styles.num}>{formatCount(run.summary.functionCount)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <input
+      type="search"
+      className={styles.search}
+      aria-label="Search runs"
+      placeholder="Search runs by name"
+      value={text}
+      onChange={(event) => setText(event.target.value)}
+      onKeyDown={(event) => {
+        // Enter searches at once.
+        if (event.key === 'Enter' && text.trim() !== query.q) {
+          void loadRuns({ ...query, q: text.trim() })
+        }
+      }}
+    />
+  )
+}
+
+/** "Compare selected": exactly two runs picked with their checkboxes. */
+function CompareBar() {
+  const selected = useRunListStore((s) => s.selected)
+  const [a, b] = selected
+  const ready = selected.length === 2 && a !== undefined && b !== undefined
+  return (
+    <div className={styles.compare}>
+      <span className={styles.compareHint} aria-live="polite">
+        {selected.length === 0
+          ? 'Select two runs to compare them.'
+          : selected.length === 1
+            ? '1 run selected: select one more.'
+            : selected.length === 2
+              ? '2 runs selected.'
+              : `${selected.length} runs selected: compare takes two.`}
+      </span>
+      {selected.length > 0 && (
+        <button type="button" className={styles.clear} onClick={clearSelection}>
+          Clear selection
+        </button>
+      )}
+      <button
+        type="button"
+        className={styles.compareButton}
+        disabled={!ready}
+        onClick={() => ready && navigate(compareHref(a, b))}
+      >
+        Compare selected
+      </button>
+    </div>
   )
 }
 
@@ -126,6 +168,8 @@ function EmptyState() {
           Upload <code>out.prof</code>: press <strong>Upload profile</strong>, drop the file
           anywhere on this page, or send it with curl:
           <pre>curl -F file=@out.prof {endpoint}</pre>
+          Several runs of one program merge into one:
+          <pre>curl -F mode=merge -F file=@a.prof -F file=@b.prof {endpoint}</pre>
         </li>
       </ol>
       <p>Every run gets its own page, and its link is what you share with your team.</p>

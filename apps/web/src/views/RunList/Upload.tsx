@@ -1,9 +1,19 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react'
-import { dismissUploads, runPagePath, uploadFiles } from '../../actions.ts'
-import { useAppStore, type Upload } from '../../store.ts'
+import { MAX_FILES_PER_UPLOAD } from '@profhub/api'
 import { Link } from '../common/Link.tsx'
 import { Text } from '../common/Text.tsx'
 import common from '../common/common.module.css'
+import { Dialog } from './Dialog.tsx'
+import dialog from './Dialog.module.css'
+import { formatFileList } from './run-list-logic.ts'
+import {
+  answerPendingFiles,
+  chooseFiles,
+  dismissUploads,
+  runPagePath,
+  useRunListStore,
+  type UploadBatch,
+} from './run-list-state.ts'
 import styles from './Upload.module.css'
 
 /**
@@ -18,7 +28,7 @@ export function UploadButton() {
   const onChange = (event: ChangeEvent<HTMLInputElement>) => {
     const files = Array.from(event.target.files ?? [])
     event.target.value = '' // picking the same file again must fire `change` again
-    void uploadFiles(files)
+    chooseFiles(files)
   }
   return (
     <>
@@ -69,7 +79,7 @@ export function useWindowFileDrop(): boolean {
       event.preventDefault()
       depth = 0
       setDragging(false)
-      void uploadFiles(Array.from(event.dataTransfer?.files ?? []))
+      chooseFiles(Array.from(event.dataTransfer?.files ?? []))
     }
     window.addEventListener('dragenter', onEnter)
     window.addEventListener('dragleave', onLeave)
@@ -93,19 +103,71 @@ export function DropOverlay() {
   )
 }
 
-function percent(upload: Upload): number {
+/**
+ * Several files dropped or picked together: one run merged from all of them (as
+ * `pstats.Stats(a).add(b, …)` would), or one run each. Both go up as one request.
+ */
+export function UploadChoice() {
+  const files = useRunListStore((s) => s.pendingFiles)
+  if (files === null) return null
+  const tooMany = files.length > MAX_FILES_PER_UPLOAD
+  return (
+    <Dialog title={`Upload ${files.length} files`} onClose={() => answerPendingFiles(null)}>
+      <ul className={dialog.fileList} aria-label="Files to upload">
+        {files.map((file, i) => (
+          <li key={i}>
+            <Text text={file.name} />
+          </li>
+        ))}
+      </ul>
+      <p className={dialog.body}>
+        Merge them into one run (their calls and times added up, like pstats’ <code>add()</code>
+        ), or keep each file as a run of its own?
+      </p>
+      {tooMany && (
+        <p className={dialog.error} role="alert">
+          At most {MAX_FILES_PER_UPLOAD} files can go up together: choose fewer.
+        </p>
+      )}
+      <div className={dialog.buttons}>
+        <button type="button" className={dialog.button} onClick={() => answerPendingFiles(null)}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className={dialog.button}
+          disabled={tooMany}
+          onClick={() => answerPendingFiles('separate')}
+        >
+          Keep as separate runs
+        </button>
+        <button
+          type="button"
+          className={`${dialog.button} ${dialog.primary}`}
+          disabled={tooMany}
+          onClick={() => answerPendingFiles('merge')}
+        >
+          Merge into one run
+        </button>
+      </div>
+    </Dialog>
+  )
+}
+
+function percent(upload: UploadBatch): number {
   return upload.total > 0 ? Math.min(100, Math.round((upload.loaded / upload.total) * 100)) : 0
 }
 
-function ProgressRow({ upload }: { upload: Upload }) {
+function ProgressRow({ upload }: { upload: UploadBatch }) {
   const value = percent(upload)
-  const sent = upload.status === 'uploading' && value >= 100
+  const sent = value >= 100
+  const label = formatFileList(upload.fileNames)
   return (
     <li className={styles.progressRow}>
-      <Text text={upload.fileName} className={styles.fileName} />
+      <Text text={label} className={styles.fileName} />
       <div
         role="progressbar"
-        aria-label={`Uploading ${upload.fileName}`}
+        aria-label={`Uploading ${label}`}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={value}
@@ -114,19 +176,30 @@ function ProgressRow({ upload }: { upload: Upload }) {
       >
         <div className={styles.progressFill} style={{ width: `${value}%` }} />
       </div>
-      <span className={styles.progressText}>
-        {upload.status === 'queued' ? 'Waiting' : sent ? 'Reading…' : `${value}%`}
-      </span>
+      <span className={styles.progressText}>{sent ? 'Reading…' : `${value}%`}</span>
     </li>
   )
 }
 
-/** Progress of uploads in flight, errors, and (when several files went up) what was created. */
+/** The names of a batch's files, each quoted: “a.prof”, “b.prof”. */
+function FileNames({ names }: { names: string[] }) {
+  return (
+    <>
+      {names.map((name, i) => (
+        <span key={i}>
+          {i > 0 && ', '}“<Text text={name} className={styles.inlineName} />”
+        </span>
+      ))}
+    </>
+  )
+}
+
+/** Progress of uploads in flight, errors, and (when several runs were made) what was created. */
 export function UploadStatus() {
-  const uploads = useAppStore((s) => s.uploads)
-  const active = uploads.filter((u) => u.status === 'uploading' || u.status === 'queued')
+  const uploads = useRunListStore((s) => s.uploads)
+  const active = uploads.filter((u) => u.status === 'uploading')
   const failed = uploads.filter((u) => u.status === 'error')
-  const done = uploads.filter((u) => u.status === 'done')
+  const created = uploads.flatMap((u) => (u.status === 'done' ? (u.runs ?? []) : []))
   if (uploads.length === 0) return null
   return (
     <div className={styles.status}>
@@ -143,8 +216,7 @@ export function UploadStatus() {
             {failed.map((u) => (
               <li key={u.id}>
                 <strong>
-                  Could not upload “<Text text={u.fileName} className={styles.inlineName} />
-                  ”.
+                  Could not upload <FileNames names={u.fileNames} />.
                 </strong>{' '}
                 {u.error?.message}
               </li>
@@ -152,19 +224,15 @@ export function UploadStatus() {
           </ul>
         </div>
       )}
-      {done.length > 0 && active.length === 0 && (
+      {created.length > 0 && active.length === 0 && (
         <div className={styles.notice}>
           Uploaded{' '}
-          {done.map((u, i) => (
-            <span key={u.id}>
+          {created.map((run, i) => (
+            <span key={run.id}>
               {i > 0 && ', '}
-              {u.run ? (
-                <Link href={runPagePath(u.run)}>
-                  <Text text={u.run.name} className={styles.inlineName} />
-                </Link>
-              ) : (
-                u.fileName
-              )}
+              <Link href={runPagePath(run)}>
+                <Text text={run.name} className={styles.inlineName} />
+              </Link>
             </span>
           ))}
           .

@@ -4,6 +4,8 @@ import type { ProfileDocument } from '@profhub/profile'
 import { renameRun } from '../../actions.ts'
 import { runFileUrl } from '../../api.ts'
 import { formatBytes, formatCount, formatPstatsHeader } from '../../format.ts'
+import { CompareWith } from '../Compare/CompareWith.tsx'
+import { CopyLinkButton } from '../Compare/CopyLinkButton.tsx'
 import { RelativeTime } from '../common/RelativeTime.tsx'
 import { Text } from '../common/Text.tsx'
 import styles from './RunHeader.module.css'
@@ -18,9 +20,13 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
     <header className={styles.header}>
       <div className={styles.titleRow}>
         <RunName run={run} />
-        <a className={styles.download} href={runFileUrl(run.id)} download>
-          Download .prof
-        </a>
+        <div className={styles.actions}>
+          <CompareWith runId={run.id} />
+          <CopyLinkButton />
+          <a className={styles.download} href={runFileUrl(run.id)} download>
+            Download .prof
+          </a>
+        </div>
       </div>
       <p className={styles.summary}>
         <span className={styles.pstats}>{formatPstatsHeader(summary)}</span>

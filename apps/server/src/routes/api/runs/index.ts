@@ -1,32 +1,36 @@
-import { rm } from 'node:fs/promises'
 import {
   type FastifyPluginAsyncTypebox,
   TypeBoxValidatorCompiler,
 } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { Type } from 'typebox'
 import {
   CreatedRunSchema,
-  RenameRunSchema,
+  CreatedRunsSchema,
+  MAX_NOTE_LENGTH,
   RunListQuerySchema,
   RunListSchema,
   RunParamsSchema,
   RunSchema,
   StatsQuerySchema,
   StatsSchema,
+  UpdateRunSchema,
 } from '@profhub/api'
 import { filterStatRows, FORMAT_VERSION, sortStatRows } from '@profhub/profile'
 import { ApiError, runNotFound } from '../../../errors.ts'
 import { formatAttachmentDisposition } from '../../../runs/content-disposition.ts'
-import {
-  MAX_NAME_LENGTH,
-  parseName,
-  receiveUpload,
-  truncate,
-} from '../../../runs/receive-upload.ts'
+import { parseName, receiveUpload } from '../../../runs/receive-upload.ts'
 import { formatCursor, parseCursor } from '../../../runs/run-cursor.ts'
 import { isRunId } from '../../../runs/run-id.ts'
+import type { RunChanges } from '../../../runs/run-store.ts'
+import { storeUpload } from '../../../runs/store-upload.ts'
 
 const DEFAULT_PAGE_SIZE = 50
 const DEFAULT_STATS_LIMIT = 100
+// A note of 10,000 characters, each escaped as \uXXXX in JSON, is 60 KB.
+const PATCH_BODY_LIMIT = 256 * 1024
+
+const RunFileParamsSchema = Type.Object({ id: Type.String(), index: Type.String() })
 
 const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { runStore: store, config } = fastify
@@ -37,43 +41,31 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     return params.id
   }
 
-  fastify.post('/', { schema: { response: { 201: CreatedRunSchema } } }, async (request, reply) => {
-    if (!request.isMultipart()) {
-      throw new ApiError(
-        415,
-        'Upload the profile as multipart/form-data, with the .prof file in a field named "file".',
-      )
-    }
-    const upload = await receiveUpload(request, config.uploadDir, config.maxUploadMb)
-    try {
-      const converted = await fastify.convertProfile(upload.path)
-      const run = await store.create({
-        name: upload.name ?? (truncate(upload.fileName, MAX_NAME_LENGTH) || 'Untitled profile'),
-        fileName: upload.fileName,
-        fileSize: upload.size,
-        uploadPath: upload.path,
-        profile: converted.document,
-        profileJson: converted.json,
-      })
-      request.log.info(
-        { runId: run.id, bytes: upload.size, functions: run.summary.functionCount },
-        'run stored',
-      )
-      return reply.code(201).send({ ...run, url: `/runs/${run.id}` })
-    } finally {
-      // Moved into the store on success; a leftover on failure.
-      await rm(upload.path, { force: true })
-    }
-  })
+  fastify.post(
+    '/',
+    { schema: { response: { 201: Type.Union([CreatedRunSchema, CreatedRunsSchema]) } } },
+    async (request, reply) => {
+      if (!request.isMultipart()) {
+        throw new ApiError(
+          415,
+          'Upload the profile as multipart/form-data, with the .prof file in a field named "file".',
+        )
+      }
+      const upload = await receiveUpload(request, config.uploadDir, config.maxUploadMb)
+      return reply.code(201).send(await storeUpload(fastify, upload, request.log))
+    },
+  )
 
   fastify.get(
     '/',
     { schema: { querystring: RunListQuerySchema, response: { 200: RunListSchema } } },
     async (request) => {
-      const { limit = DEFAULT_PAGE_SIZE, cursor } = request.query
-      const after = cursor ? parseCursor(cursor) : null
-      const page = await store.list(limit, after)
-      return { runs: page.runs, nextCursor: page.next && formatCursor(page.next) }
+      const { limit = DEFAULT_PAGE_SIZE, cursor, q = '', sort = 'created' } = request.query
+      const order = request.query.order ?? (sort === 'name' ? 'asc' : 'desc')
+      const query = { sort, order, q }
+      const after = cursor ? parseCursor(cursor, query) : null
+      const page = await store.list({ ...query, limit, after })
+      return { runs: page.runs, nextCursor: page.next && formatCursor(page.next, query) }
     },
   )
 
@@ -122,17 +114,39 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       .send(blob.stream)
   })
 
-  fastify.get('/:id/file', { schema: { params: RunParamsSchema } }, async (request, reply) => {
-    const id = runIdOf(request.params)
+  /** The `index`th uploaded file (0: the first, what /file sends); 404 past the last. */
+  async function sendOriginal(id: string, index: number, reply: FastifyReply) {
     const run = await store.get(id)
-    const blob = run && (await store.openOriginal(id))
+    const file = run?.source.files[index]
+    const blob = file && (await store.openOriginal(id, index))
     if (!run || !blob) throw runNotFound()
+    if (!file) throw fileNotFound(run.source.files.length)
     return reply
       .type('application/octet-stream')
-      .header('content-disposition', formatAttachmentDisposition(run.source.fileName))
+      .header('content-disposition', formatAttachmentDisposition(file.fileName))
       .header('content-length', blob.size)
       .send(blob.stream)
-  })
+  }
+
+  fastify.get('/:id/file', { schema: { params: RunParamsSchema } }, async (request, reply) =>
+    sendOriginal(runIdOf(request.params), 0, reply),
+  )
+
+  fastify.get(
+    '/:id/files/:index',
+    { schema: { params: RunFileParamsSchema } },
+    async (request, reply) => {
+      const id = runIdOf(request.params)
+      const run = await store.get(id)
+      if (run === null) throw runNotFound()
+      // Like ids, anything that is not an index of this run's files is a 404.
+      const index = /^(0|[1-9][0-9]{0,5})$/.test(request.params.index)
+        ? Number(request.params.index)
+        : Infinity
+      if (index >= run.source.files.length) throw fileNotFound(run.source.files.length)
+      return sendOriginal(id, index, reply)
+    },
+  )
 
   fastify.patch(
     '/:id',
@@ -140,13 +154,12 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // Fastify's Ajv coerces types everywhere, so `{"name": 42}` would pass as "42"; the
       // contract wants anything but a string refused. TypeBox's compiler leaves bodies as sent.
       validatorCompiler: TypeBoxValidatorCompiler,
-      schema: { params: RunParamsSchema, body: RenameRunSchema, response: { 200: RunSchema } },
+      bodyLimit: PATCH_BODY_LIMIT,
+      schema: { params: RunParamsSchema, body: UpdateRunSchema, response: { 200: RunSchema } },
     },
     async (request) => {
       const id = runIdOf(request.params)
-      const name = parseName(request.body.name)
-      if (name === null) throw new ApiError(400, 'The name must not be empty.')
-      const run = await store.rename(id, name)
+      const run = await store.update(id, parseRunChanges(request.body))
       if (run === null) throw runNotFound()
       return run
     },
@@ -156,6 +169,33 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     if (!(await store.delete(runIdOf(request.params)))) throw runNotFound()
     return reply.code(204).send()
   })
+}
+
+/** `{name}`, `{note}` or both: the name trimmed and non-empty, the note as sent. */
+function parseRunChanges(body: { name?: string; note?: string }): RunChanges {
+  if (body.name === undefined && body.note === undefined) {
+    throw new ApiError(400, 'Send a "name", a "note" or both.')
+  }
+  const changes: RunChanges = {}
+  if (body.name !== undefined) {
+    const name = parseName(body.name)
+    if (name === null) throw new ApiError(400, 'The name must not be empty.')
+    changes.name = name
+  }
+  if (body.note !== undefined) {
+    if (Array.from(body.note).length > MAX_NOTE_LENGTH) {
+      throw new ApiError(400, `The note is longer than ${MAX_NOTE_LENGTH} characters.`)
+    }
+    changes.note = body.note
+  }
+  return changes
+}
+
+function fileNotFound(count: number): ApiError {
+  return new ApiError(
+    404,
+    `This run has ${count === 1 ? 'one uploaded file (0)' : `${count} uploaded files (0 to ${count - 1})`}.`,
+  )
 }
 
 function profileCacheHeaders(etag: string) {

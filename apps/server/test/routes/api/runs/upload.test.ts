@@ -23,8 +23,15 @@ describe('POST /api/runs', () => {
       createdAt: expect.any(String),
       sourceFormat,
       summary: expectedSummary(fixture),
-      source: { fileName: fixture, fileSize: expect.any(Number), pythonVersion: expect.anything() },
+      source: {
+        fileName: fixture,
+        fileSize: expect.any(Number),
+        pythonVersion: expect.anything(),
+        files: [{ fileName: fixture, fileSize: expect.any(Number) }],
+      },
+      note: '',
     })
+    expect(run.source.files[0].fileSize).toBe(run.source.fileSize)
     expect(new Date(run.createdAt).toISOString()).toBe(run.createdAt)
     expect((await app.inject(`/api/runs/${run.id}`)).json()).toEqual({
       id: run.id,
@@ -33,6 +40,7 @@ describe('POST /api/runs', () => {
       sourceFormat: run.sourceFormat,
       summary: run.summary,
       source: run.source,
+      note: '',
     })
   })
 

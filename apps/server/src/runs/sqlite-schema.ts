@@ -1,0 +1,66 @@
+import type Database from 'better-sqlite3'
+
+// The embedded store's schema, versioned in SQLite's `user_version`. A DATA_DIR is upgraded
+// one step at a time, each step in its own transaction; a newer version than this server
+// knows is refused rather than misread.
+
+export const SCHEMA_VERSION = 2
+
+/** MIGRATIONS[n] upgrades version n to n + 1. */
+const MIGRATIONS: ((db: Database.Database) => void)[] = [
+  // 0 → 1: the first schema.
+  (db) => {
+    db.exec(`
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        source_format TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        file_size INTEGER NOT NULL,
+        python_version TEXT
+      ) STRICT;
+      CREATE INDEX runs_newest_first ON runs (created_at DESC, id DESC);
+    `)
+  },
+  // 1 → 2: notes; every uploaded file of a run (merged runs have several); sorting by name
+  // and by total time (a column of its own: it is inside the summary JSON).
+  (db) => {
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+      -- JSON [{fileName, fileSize}, …] in upload order; NULL: just file_name and file_size.
+      ALTER TABLE runs ADD COLUMN source_files TEXT;
+      ALTER TABLE runs ADD COLUMN total_time REAL NOT NULL DEFAULT 0;
+    `)
+    // In JavaScript rather than json_extract(): the same number parser wrote the summary.
+    const rows = db.prepare('SELECT id, summary FROM runs').all() as {
+      id: string
+      summary: string
+    }[]
+    const setTotal = db.prepare('UPDATE runs SET total_time = ? WHERE id = ?')
+    for (const row of rows) {
+      setTotal.run((JSON.parse(row.summary) as { totalTime: number }).totalTime, row.id)
+    }
+    db.exec(`
+      CREATE INDEX runs_by_name ON runs (name COLLATE NOCASE, id);
+      CREATE INDEX runs_by_total_time ON runs (total_time, id);
+    `)
+  },
+]
+
+/** Brings the database to SCHEMA_VERSION; throws for a newer one. */
+export function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `DATA_DIR was written by a newer profhub (schema ${version}, this one knows ${SCHEMA_VERSION})`,
+    )
+  }
+  for (let from = version; from < SCHEMA_VERSION; from += 1) {
+    db.transaction(() => {
+      MIGRATIONS[from]!(db)
+      db.pragma(`user_version = ${from + 1}`)
+    })()
+  }
+}

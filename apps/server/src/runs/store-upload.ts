@@ -1,0 +1,124 @@
+import { rm } from 'node:fs/promises'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { CreatedRun, Run } from '@profhub/api'
+import { ApiError, isApiError } from '../errors.ts'
+import { quoteFileName } from '../plugins/app/pstats-converter.ts'
+import {
+  MAX_NAME_LENGTH,
+  type ReceivedFile,
+  type ReceivedUpload,
+  truncate,
+} from './receive-upload.ts'
+
+/**
+ * What an upload becomes:
+ * - one file (whatever `mode`): one run, answered as the run itself (CONTRACT.md);
+ * - several files, `mode=separate`: one run per file, answered as `{runs}` in upload order;
+ * - several files, `mode=merge`: one run merged as `pstats.Stats(a).add(b, …)` (sourceFormat
+ *   `merged`), named "<first file> + N more" unless `name` says otherwise.
+ * Every file is converted before anything is stored: a bad one is a 400 naming it, and no run
+ * is created. Takes ownership of the upload's temp files (moved into the store, or removed).
+ */
+export async function storeUpload(
+  fastify: FastifyInstance,
+  upload: ReceivedUpload,
+  log: FastifyBaseLogger,
+): Promise<CreatedRun | { runs: CreatedRun[] }> {
+  try {
+    const { files } = upload
+    const [first] = files
+    if (first === undefined) throw new Error('an upload has at least one file')
+    if (files.length === 1) {
+      const converted = await fastify.convertProfile(first.path)
+      return await createRun(fastify, log, upload.name ?? defaultName(first), files, converted)
+    }
+    if (upload.mode === 'merge') {
+      const converted = await fastify.convertMergedProfiles(files)
+      return await createRun(fastify, log, upload.name ?? mergedName(files), files, converted)
+    }
+    if (upload.name !== null) {
+      throw new ApiError(
+        400,
+        'A name is for one run: leave the "name" field out when uploading several files as separate runs, or send mode=merge to make one run of them.',
+      )
+    }
+    return { runs: await createSeparateRuns(fastify, log, files) }
+  } finally {
+    // Moved into the store on success; leftovers on failure.
+    await Promise.all(upload.files.map((file) => rm(file.path, { force: true })))
+  }
+}
+
+type Converted = Awaited<ReturnType<FastifyInstance['convertProfile']>>
+
+async function createSeparateRuns(
+  fastify: FastifyInstance,
+  log: FastifyBaseLogger,
+  files: ReceivedFile[],
+): Promise<CreatedRun[]> {
+  // The converter runs at most two shims at once; the rest wait their turn.
+  const results = await Promise.allSettled(files.map((file) => fastify.convertProfile(file.path)))
+  const converted: Converted[] = []
+  for (const [index, result] of results.entries()) {
+    if (result.status === 'fulfilled') {
+      converted.push(result.value)
+      continue
+    }
+    const error: unknown = result.reason
+    if (!isApiError(error) || error.statusCode >= 500) throw error
+    // The first bad file in upload order, named: the message alone would not say which.
+    throw new ApiError(
+      error.statusCode,
+      `${quoteFileName(files[index]!.fileName)}: ${error.message}`,
+      error.title,
+      { cause: error },
+    )
+  }
+  const created: CreatedRun[] = []
+  try {
+    for (const [index, file] of files.entries()) {
+      created.push(await createRun(fastify, log, defaultName(file), [file], converted[index]!))
+    }
+  } catch (error) {
+    // All or nothing: a store failure part way (a full disk) takes back the runs made so far.
+    await Promise.all(created.map((run) => fastify.runStore.delete(run.id)))
+    throw error
+  }
+  return created
+}
+
+async function createRun(
+  fastify: FastifyInstance,
+  log: FastifyBaseLogger,
+  name: string,
+  files: ReceivedFile[],
+  converted: Converted,
+): Promise<CreatedRun> {
+  const run: Run = await fastify.runStore.create({
+    name,
+    files: files.map((file) => ({ path: file.path, fileName: file.fileName, fileSize: file.size })),
+    profile: converted.document,
+    profileJson: converted.json,
+  })
+  log.info(
+    {
+      runId: run.id,
+      files: files.length,
+      bytes: files.reduce((sum, file) => sum + file.size, 0),
+      functions: run.summary.functionCount,
+    },
+    'run stored',
+  )
+  return { ...run, url: `/runs/${run.id}` }
+}
+
+function defaultName(file: ReceivedFile): string {
+  return truncate(file.fileName, MAX_NAME_LENGTH) || 'Untitled profile'
+}
+
+/** "<first file> + N more", the first file's name cut so that the whole fits a name. */
+export function mergedName(files: readonly { fileName: string }[]): string {
+  const suffix = ` + ${files.length - 1} more`
+  const first = truncate(files[0]?.fileName ?? '', MAX_NAME_LENGTH - suffix.length).trim()
+  return `${first || 'Untitled profile'}${suffix}`
+}

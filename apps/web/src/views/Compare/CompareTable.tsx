@@ -1,0 +1,371 @@
+import {
+  memo,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  type KeyboardEvent,
+  type MouseEvent,
+} from 'react'
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { formatSeconds, type Change } from '@profhub/profile'
+import { formatCount } from '../../format.ts'
+import { formatSignedCount, formatSignedSeconds } from './diff-text.ts'
+import type { HistoryMode } from '../../navigation.ts'
+import type { CompareSortState } from '../../url-state.ts'
+import commonStyles from '../common/common.module.css'
+import { Text } from '../common/Text.tsx'
+import {
+  defaultCompareDirection,
+  filterCompareRows,
+  sortCompareRows,
+  type CompareRow,
+  type CompareSortKey,
+} from './compare-rows.ts'
+import styles from './CompareTable.module.css'
+
+const ROW_HEIGHT = 24
+
+type Group = 'ncalls' | 'tottime' | 'cumtime'
+type Side = 'before' | 'after' | 'change'
+
+const GROUPS: { group: Group; description: string }[] = [
+  { group: 'ncalls', description: 'Calls (total/primitive when recursive)' },
+  { group: 'tottime', description: 'Time in the function itself, seconds' },
+  { group: 'cumtime', description: 'Time in the function and its callees, seconds' },
+]
+const SIDES: { side: Side; description: string }[] = [
+  { side: 'before', description: 'in the first run' },
+  { side: 'after', description: 'in the second run' },
+  { side: 'change', description: 'after − before (sorts by its size, either way)' },
+]
+
+/**
+ * The columns. Each header's accessible name is `ncalls before`, `tottime change`…: the group
+ * is visible once above its three columns and repeated, visually hidden, in each header.
+ */
+const COLUMNS: { key: CompareSortKey; group?: Group; side?: Side; description: string }[] = [
+  ...GROUPS.flatMap(({ group, description }) =>
+    SIDES.map((s) => ({
+      key: `${group}-${s.side}` as CompareSortKey,
+      group,
+      side: s.side,
+      description: `${description}, ${s.description}`,
+    })),
+  ),
+  { key: 'function', description: 'Where the function is (in the second run)' },
+]
+const LABEL = 'filename:lineno(function)'
+
+interface CompareTableProps {
+  rows: readonly CompareRow[]
+  sort: CompareSortState
+  search: string
+  selected: string | null
+  onSort: (sort: CompareSortState) => void
+  onSelect: (key: string, mode: HistoryMode) => void
+}
+
+/**
+ * One row per function of either run: ncalls, tottime and cumtime before, after and the change.
+ * Virtualized like the stats table (ARIA table roles on divs, `aria-rowcount`/`aria-rowindex`).
+ */
+export function CompareTable({
+  rows: all,
+  sort,
+  search,
+  selected,
+  onSort,
+  onSelect,
+}: CompareTableProps) {
+  const sorted = useMemo(
+    () => sortCompareRows(all, sort.key, sort.direction),
+    [all, sort.key, sort.direction],
+  )
+  const deferredSearch = useDeferredValue(search)
+  const rows = useMemo(() => filterCompareRows(sorted, deferredSearch), [sorted, deferredSearch])
+  const stale = deferredSearch !== search
+  const selectedPos = useMemo(
+    () => (selected === null ? -1 : rows.findIndex((r) => r.key === selected)),
+    [rows, selected],
+  )
+  const counts = useMemo(() => {
+    const c = { added: 0, removed: 0, moved: 0 }
+    for (const row of all) if (row.status !== 'both') c[row.status]++
+    return c
+  }, [all])
+
+  const scroller = useRef<HTMLDivElement>(null)
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  })
+
+  const shownRows = useRef(rows)
+  useEffect(() => {
+    const rowsChanged = shownRows.current !== rows
+    shownRows.current = rows
+    if (selectedPos >= 0)
+      virtualizer.scrollToIndex(selectedPos, { align: rowsChanged ? 'center' : 'auto' })
+    else if (rowsChanged) virtualizer.scrollToOffset(0)
+  }, [rows, selectedPos, virtualizer])
+
+  const pendingFocus = useRef<number | null>(null)
+  useEffect(() => {
+    if (pendingFocus.current === null) return
+    const row = scroller.current?.querySelector<HTMLElement>(
+      `[data-index="${pendingFocus.current}"]`,
+    )
+    if (row) {
+      row.focus({ preventScroll: true })
+      pendingFocus.current = null
+    }
+  })
+
+  const items = virtualizer.getVirtualItems()
+  const tabbable =
+    selectedPos >= 0 && items.some((item) => item.index === selectedPos)
+      ? selectedPos
+      : (items[0]?.index ?? -1)
+
+  const onHeaderClick = (key: CompareSortKey) => {
+    onSort(
+      key === sort.key
+        ? { key, direction: sort.direction === 'asc' ? 'desc' : 'asc' }
+        : { key, direction: defaultCompareDirection(key) },
+    )
+  }
+
+  const onRowClick = (event: MouseEvent<HTMLDivElement>) => {
+    const pos = rowPosition(event.target)
+    const row = pos === null ? undefined : rows[pos]
+    if (row) onSelect(row.key, 'push')
+  }
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (rows.length === 0) return
+    const from = rowPosition(event.target) ?? (selectedPos >= 0 ? selectedPos : -1)
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1)
+    const moves: Record<string, number> = {
+      ArrowDown: from + 1,
+      ArrowUp: from - 1,
+      PageDown: from + page,
+      PageUp: from - page,
+      Home: 0,
+      End: rows.length - 1,
+    }
+    if (event.key === 'Enter' || event.key === ' ') {
+      const row = rows[from]
+      if (row) {
+        event.preventDefault()
+        onSelect(row.key, 'push')
+      }
+      return
+    }
+    const target = moves[event.key]
+    if (target === undefined) return
+    event.preventDefault()
+    const to = Math.min(rows.length - 1, Math.max(0, target))
+    pendingFocus.current = to
+    onSelect(rows[to]!.key, 'replace')
+    virtualizer.scrollToIndex(to, { align: 'auto' })
+  }
+
+  return (
+    <div className={styles.wrapper}>
+      <div
+        role="table"
+        aria-label="Changes by function"
+        aria-rowcount={rows.length + 1}
+        aria-colcount={COLUMNS.length}
+        className={styles.table}
+      >
+        <div role="rowgroup" className={styles.head}>
+          {/* The groups, for the eye; each header says its group to assistive tech. */}
+          <div className={styles.groupRow} aria-hidden="true">
+            {GROUPS.map(({ group }) => (
+              <div key={group} className={styles.group}>
+                {group}
+              </div>
+            ))}
+            <div />
+          </div>
+          <div role="row" aria-rowindex={1} className={styles.headRow}>
+            {COLUMNS.map((column) => {
+              const active = column.key === sort.key
+              return (
+                <div
+                  key={column.key}
+                  role="columnheader"
+                  aria-sort={
+                    active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : undefined
+                  }
+                  className={
+                    column.key === 'function'
+                      ? styles.labelHeader
+                      : column.side === 'before'
+                        ? `${styles.numHeader} ${styles.groupStart}`
+                        : styles.numHeader
+                  }
+                >
+                  <button
+                    type="button"
+                    className={styles.sortButton}
+                    title={column.description}
+                    onClick={() => onHeaderClick(column.key)}
+                  >
+                    {column.group ? (
+                      <span>
+                        <span className={commonStyles.visuallyHidden}>{column.group} </span>
+                        {column.side}
+                      </span>
+                    ) : (
+                      LABEL
+                    )}
+                    <span
+                      aria-hidden="true"
+                      className={styles.sortIcon}
+                      data-direction={active ? sort.direction : undefined}
+                    />
+                  </button>
+                </div>
+              )
+            })}
+          </div>
+        </div>
+        <div
+          ref={scroller}
+          role="rowgroup"
+          className={stale ? `${styles.body} ${styles.stale}` : styles.body}
+          onClick={onRowClick}
+          onKeyDown={onKeyDown}
+        >
+          <div className={styles.sizer} style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const row = rows[item.index]!
+              return (
+                <Row
+                  key={row.key}
+                  row={row}
+                  position={item.index}
+                  start={item.start}
+                  selected={item.index === selectedPos}
+                  tabbable={item.index === tabbable}
+                />
+              )
+            })}
+          </div>
+          {rows.length === 0 && (
+            <p className={styles.empty}>
+              No function matches “<Text text={deferredSearch} className={styles.emptyText} />
+              ”.
+            </p>
+          )}
+        </div>
+      </div>
+      <p className={styles.count} aria-live="polite">
+        {formatCount(rows.length)} of {formatCount(all.length)} functions
+        {counts.added > 0 && ` · ${formatCount(counts.added)} added`}
+        {counts.removed > 0 && ` · ${formatCount(counts.removed)} removed`}
+        {counts.moved > 0 && ` · ${formatCount(counts.moved)} moved`}
+      </p>
+    </div>
+  )
+}
+
+function rowPosition(target: EventTarget): number | null {
+  const row = target instanceof Element ? target.closest<HTMLElement>('[data-index]') : null
+  return row ? Number(row.dataset.index) : null
+}
+
+/** `12` or pstats' `12/3` (total/primitive) for recursive functions. */
+function calls(row: CompareRow, side: 'before' | 'after'): string {
+  const total = row.ncalls[side]
+  const primitive = row.primitiveCalls[side]
+  return total === primitive ? String(total) : `${total}/${primitive}`
+}
+
+/** Red for more, blue for less, as in the charts. */
+function changeClass(change: number): string {
+  if (change > 0) return `${styles.num} ${styles.slower}`
+  if (change < 0) return `${styles.num} ${styles.faster}`
+  return styles.num ?? ''
+}
+
+const Missing = () => (
+  <>
+    <span aria-hidden="true">–</span>
+    <span className={commonStyles.visuallyHidden}>not in this run</span>
+  </>
+)
+
+function TimeCells({ row, field }: { row: CompareRow; field: 'tottime' | 'cumtime' }) {
+  const c: Change = row[field]
+  const change = formatSignedSeconds(c.change)
+  return (
+    <>
+      <div role="cell" className={styles.num}>
+        {row.beforeIndex === null ? <Missing /> : formatSeconds(c.before)}
+      </div>
+      <div role="cell" className={styles.num}>
+        {row.afterIndex === null ? <Missing /> : formatSeconds(c.after)}
+      </div>
+      <div role="cell" className={changeClass(change.startsWith('0') ? 0 : c.change)}>
+        {change}
+      </div>
+    </>
+  )
+}
+
+const BADGES: Record<Exclude<CompareRow['status'], 'both'>, string> = {
+  added: 'only in the second run',
+  removed: 'only in the first run',
+  moved: 'same file and name, another line',
+}
+
+interface RowProps {
+  row: CompareRow
+  position: number
+  start: number
+  selected: boolean
+  tabbable: boolean
+}
+
+const Row = memo(function Row({ row, position, start, selected, tabbable }: RowProps) {
+  return (
+    <div
+      role="row"
+      aria-rowindex={position + 2}
+      aria-selected={selected}
+      tabIndex={tabbable ? 0 : -1}
+      data-index={position}
+      data-status={row.status}
+      className={selected ? `${styles.row} ${styles.selected}` : styles.row}
+      style={{ transform: `translateY(${start}px)` }}
+    >
+      <div role="cell" className={styles.num}>
+        {row.beforeIndex === null ? <Missing /> : calls(row, 'before')}
+      </div>
+      <div role="cell" className={styles.num}>
+        {row.afterIndex === null ? <Missing /> : calls(row, 'after')}
+      </div>
+      <div role="cell" className={changeClass(row.ncalls.change)}>
+        {formatSignedCount(row.ncalls.change)}
+      </div>
+      <TimeCells row={row} field="tottime" />
+      <TimeCells row={row} field="cumtime" />
+      <div role="cell" className={styles.label}>
+        {row.status !== 'both' && (
+          <span className={styles.badge} data-status={row.status} title={BADGES[row.status]}>
+            {row.status === 'moved' ? `moved from line ${row.lineBefore}` : row.status}
+          </span>
+        )}
+        {row.status !== 'both' && <span className={commonStyles.visuallyHidden}>: </span>}
+        <Text text={row.label} className={styles.labelText} />
+      </div>
+    </div>
+  )
+})
