@@ -26,7 +26,9 @@ test('the run list searches, sorts, keeps notes and deletes with confirmation', 
   await page.getByRole('textbox', { name: 'Note' }).fill('before the <b>cache</b> change')
   await page.getByRole('button', { name: 'Save' }).click()
   await expect(page.getByText('before the <b>cache</b> change')).toBeVisible()
-  await page.reload()
+  await page.getByRole('link', { name: `${t} fast run` }).click()
+  await expect(page.getByText('before the <b>cache</b> change')).toBeVisible()
+  await page.goto('/')
   await page.getByRole('searchbox', { name: 'Search runs' }).fill(t)
   await expect(page.getByText('before the <b>cache</b> change')).toBeVisible()
 
@@ -69,6 +71,13 @@ test('profiles uploaded together can be merged into one run, as pstats.Stats.add
     page.getByText(`${calls} function calls (${primitive} primitive calls)`),
   ).toBeVisible()
   await expect(page.getByText(`in ${merged.totalTime.toFixed(3)} seconds`)).toBeVisible()
+  // Where it came from: each part, downloadable as uploaded.
+  for (const [index, part] of parts.entries()) {
+    await expect(page.getByRole('link', { name: new RegExp(part) })).toHaveAttribute(
+      'href',
+      new RegExp(`/files/${index}$`),
+    )
+  }
 })
 
 test('the original file downloads from the list', async ({ page, request }) => {

@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import type { Run } from '@profhub/api'
 import type { ProfileDocument } from '@profhub/profile'
 import { renameRun } from '../../actions.ts'
-import { runFileUrl } from '../../api.ts'
+import { runFileUrl, runSourceFileUrl } from '../../api.ts'
 import { formatBytes, formatCount, formatPstatsHeader } from '../../format.ts'
 import { CompareWith } from '../Compare/CompareWith.tsx'
 import { CopyLinkButton } from '../Compare/CopyLinkButton.tsx'
@@ -33,7 +33,7 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
         <span>{formatCount(summary.functionCount)} functions</span>
         <span>{run.sourceFormat}</span>
         {pythonVersion !== null && <span>Python {pythonVersion}</span>}
-        {run.source && (
+        {run.source && run.source.files.length <= 1 && (
           <span className={styles.source}>
             <Text text={run.source.fileName} className={styles.fileName} />
             &nbsp;({formatBytes(run.source.fileSize)})
@@ -43,7 +43,30 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
           uploaded <RelativeTime iso={run.createdAt} />
         </span>
       </p>
+      {run.source && run.source.files.length > 1 && <MergedFrom run={run} />}
+      {run.note !== '' && (
+        <p className={styles.note}>
+          <strong>Note: </strong>
+          {/* A teammate's words, several lines maybe: shown as they wrote them, as text. */}
+          <bdi>{run.note}</bdi>
+        </p>
+      )}
     </header>
+  )
+}
+
+/** A merged run's parts, each downloadable as uploaded. */
+function MergedFrom({ run }: { run: Run }) {
+  return (
+    <p className={styles.summary}>
+      <span>Merged from {run.source.files.length} files:</span>
+      {run.source.files.map((file, index) => (
+        <a key={index} className={styles.source} href={runSourceFileUrl(run.id, index)} download>
+          <Text text={file.fileName} className={styles.fileName} />
+          &nbsp;({formatBytes(file.fileSize)})
+        </a>
+      ))}
+    </p>
   )
 }
 
