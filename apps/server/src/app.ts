@@ -12,10 +12,13 @@ import type {
 } from 'fastify'
 import { INTERNAL_ERROR_BODY, isApiError } from './errors.ts'
 import { formatValidationMessage } from './format-validation-message.ts'
+import type { ProfileWorkers } from './converter/profile-workers.ts'
 import { type AppConfig, parseConfig } from './plugins/app/config.ts'
 
 export interface AppOptions extends FastifyPluginOptions {
   config: AppConfig
+  /** Worker threads to share with other app instances (tests); the app starts its own if not. */
+  profileWorkers?: ProfileWorkers
 }
 
 /** Fastify options the app relies on; server.ts adds the logger and timeouts. */
@@ -35,7 +38,10 @@ export default async function profhubApp(
   fastify: FastifyInstance,
   opts: Partial<AppOptions>,
 ): Promise<void> {
-  const options: AppOptions = { config: opts.config ?? parseConfig() }
+  const options: AppOptions = {
+    config: opts.config ?? parseConfig(),
+    profileWorkers: opts.profileWorkers,
+  }
 
   await fastify.register(autoload, {
     dir: path.join(import.meta.dirname, 'plugins/external'),

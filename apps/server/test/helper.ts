@@ -5,8 +5,9 @@ import path from 'node:path'
 import { fixturePath, readSummary } from '@profhub/fixtures'
 import Fastify, { type FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { expect, onTestFinished } from 'vitest'
+import { afterAll, expect, onTestFinished } from 'vitest'
 import profhubApp, { serverOptions } from '../src/app.ts'
+import { ProfileWorkers } from '../src/converter/profile-workers.ts'
 import { parseConfig } from '../src/plugins/app/config.ts'
 
 /**
@@ -33,11 +34,18 @@ export interface TestApp {
  * The whole app on a fresh temp DATA_DIR (or `dataDir`, to test a restart), closed after the
  * test; the temp dir is removed too. `env` is read like the process environment.
  */
+// One pool of worker threads per test file: starting a worker (with tsx's loader) takes
+// about half a second, too long to pay for every app a test builds.
+let sharedWorkers: ProfileWorkers | undefined
+afterAll(() => sharedWorkers?.close())
+
 export async function build(env: Record<string, string> = {}, dataDir?: string): Promise<TestApp> {
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'profhub-test-')))
   const app = Fastify(serverOptions)
+  sharedWorkers ??= new ProfileWorkers()
   app.register(fp(profhubApp), {
     config: parseConfig({ DATA_DIR: dir, WEB_DIST: path.join(dir, 'no-web-dist'), ...env }),
+    profileWorkers: sharedWorkers,
   })
   onTestFinished(async () => {
     await app.close()

@@ -6,6 +6,7 @@ import {
   type CallTreeNode,
   type ProfileDiff,
   type ProfileDocument,
+  type SortDirection,
 } from '@profhub/profile'
 import {
   computeFunctionColors,
@@ -18,7 +19,16 @@ import { computeProfileIndex, functionKey, type ProfileIndex } from './profile-i
 import { computeHeaviestOccurrences, hashFunctionKey } from './tree/focus-path.ts'
 import { ALL_FUNCTIONS, shortLabel } from './views/Charts/node-text.ts'
 import { computeCompareRows, type CompareRow } from './views/Compare/compare-rows.ts'
-import { computeTableRows, type TableRow } from './views/StatsTable/table-rows.ts'
+import {
+  computeSearchText,
+  computeTableColumns,
+  computeTableRow,
+  sortTableIndices,
+  type SearchText,
+  type TableColumns,
+  type TableRow,
+  type TableSortKey,
+} from './views/StatsTable/table-rows.ts'
 
 /**
  * Per-profile derived data, computed once per loaded document and cached beside it (a WeakMap:
@@ -40,9 +50,48 @@ function memoizeByDocument<T>(compute: (doc: ProfileDocument) => T): (doc: Profi
 export const selectProfileIndex: (doc: ProfileDocument) => ProfileIndex =
   memoizeByDocument(computeProfileIndex)
 
-export const selectTableRows: (doc: ProfileDocument) => readonly TableRow[] = memoizeByDocument(
-  (doc) => computeTableRows(doc.functions),
+/** Table rows, each built the first time it is asked for (all 100k at once take ~120 ms). */
+const selectRowCache: (doc: ProfileDocument) => (TableRow | undefined)[] = memoizeByDocument(
+  () => [],
 )
+
+/** The table row of function `index` (its key, pstats label, per-call times), built lazily. */
+export function selectTableRow(doc: ProfileDocument, index: number): TableRow {
+  const cache = selectRowCache(doc)
+  return (cache[index] ??= computeTableRow(doc.functions[index]!, index))
+}
+
+/** Every table row at once: prefer `selectTableRow` (building them all takes ~120 ms for 100k). */
+export const selectTableRows: (doc: ProfileDocument) => readonly TableRow[] = memoizeByDocument(
+  (doc) => doc.functions.map((_, index) => selectTableRow(doc, index)),
+)
+
+/** The table's typed sort columns and key rank (see `computeTableColumns`). */
+export const selectTableColumns: (doc: ProfileDocument) => TableColumns = memoizeByDocument((doc) =>
+  computeTableColumns(doc.functions),
+)
+
+/** Lower-cased names and files for the table's search, once per profile. */
+export const selectSearchText: (doc: ProfileDocument) => SearchText = memoizeByDocument((doc) =>
+  computeSearchText(doc.functions),
+)
+
+const sortedOrders = new WeakMap<ProfileDocument, Map<string, Int32Array>>()
+
+/** Function indices in the table's order for a sort key and direction, cached per profile. */
+export function selectSortedOrder(
+  doc: ProfileDocument,
+  key: TableSortKey,
+  direction: SortDirection,
+): Int32Array {
+  let orders = sortedOrders.get(doc)
+  if (!orders) sortedOrders.set(doc, (orders = new Map()))
+  const cacheKey = `${key} ${direction}`
+  let order = orders.get(cacheKey)
+  if (!order)
+    orders.set(cacheKey, (order = sortTableIndices(selectTableColumns(doc), key, direction)))
+  return order
+}
 
 /** Each function's package (see `packageOf`), by index. */
 export const selectFunctionPackages: (doc: ProfileDocument) => readonly string[] =

@@ -1,47 +1,53 @@
-import type { ProfileDocument } from '@profhub/profile'
+import type { StatsTable } from './stats-table.ts'
 
 /**
- * The last few parsed profiles, so that paging and sorting the stats table does not re-read
- * and re-parse a big JSON file on every request. Bounded by count and by total size (in
- * functions + edges), since one 100k-function profile alone takes a few hundred MB parsed.
+ * The stats tables of the last runs asked for, so that paging and sorting the stats table
+ * does not re-read and re-parse a big JSON file on every request. Bounded by an estimate of
+ * their memory (`StatsTable.bytes`; a 100k-function profile's table is estimated at about 30 MB) and by
+ * count; least recently used first out.
  */
 export class ProfileCache {
-  readonly #entries = new Map<string, { document: ProfileDocument; weight: number }>()
+  readonly #entries = new Map<string, StatsTable>()
+  readonly #maxBytes: number
   readonly #maxEntries: number
-  readonly #maxWeight: number
-  #weight = 0
+  #bytes = 0
 
-  constructor(maxEntries = 8, maxWeight = 1_000_000) {
+  constructor(maxBytes = 200 * 1024 * 1024, maxEntries = 32) {
+    this.#maxBytes = maxBytes
     this.#maxEntries = maxEntries
-    this.#maxWeight = maxWeight
   }
 
-  get(id: string): ProfileDocument | undefined {
-    const entry = this.#entries.get(id)
-    if (entry === undefined) return undefined
+  /** The estimated bytes of the tables kept. */
+  get bytes(): number {
+    return this.#bytes
+  }
+
+  get(id: string): StatsTable | undefined {
+    const table = this.#entries.get(id)
+    if (table === undefined) return undefined
     // Map keeps insertion order: re-inserting makes this the most recently used.
     this.#entries.delete(id)
-    this.#entries.set(id, entry)
-    return entry.document
+    this.#entries.set(id, table)
+    return table
   }
 
-  set(id: string, document: ProfileDocument): void {
+  /** Keeps `table` unless it alone is over the budget; evicts the least recently used. */
+  set(id: string, table: StatsTable): void {
     this.delete(id)
-    const weight = document.functions.length + document.edges.length
-    if (weight > this.#maxWeight) return
-    this.#entries.set(id, { document, weight })
-    this.#weight += weight
+    if (table.bytes > this.#maxBytes) return
+    this.#entries.set(id, table)
+    this.#bytes += table.bytes
     for (const [oldest, entry] of this.#entries) {
-      if (this.#entries.size <= this.#maxEntries && this.#weight <= this.#maxWeight) break
+      if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break
       this.#entries.delete(oldest)
-      this.#weight -= entry.weight
+      this.#bytes -= entry.bytes
     }
   }
 
   delete(id: string): void {
-    const entry = this.#entries.get(id)
-    if (entry === undefined) return
+    const table = this.#entries.get(id)
+    if (table === undefined) return
     this.#entries.delete(id)
-    this.#weight -= entry.weight
+    this.#bytes -= table.bytes
   }
 }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { Run, RunSort, SortOrder } from '@profhub/api'
-import type { ProfileDocument } from '@profhub/profile'
+import type { ProfileMeta } from '../converter/profile-workers.ts'
+import type { StatsTable } from './stats-table.ts'
 
 /**
  * Where runs live. The embedded default is SQLite + files under DATA_DIR
@@ -20,8 +21,11 @@ export interface RunStore {
   update(id: string, changes: RunChanges): Promise<Run | null>
   /** False if there was no such run. */
   delete(id: string): Promise<boolean>
-  /** The parsed document (cached: a run's profile never changes). */
-  readProfile(id: string): Promise<ProfileDocument | null>
+  /**
+   * The run's function table with its sort orders, for /stats (built off the event loop, and
+   * cached: a run's profile never changes).
+   */
+  readStatsTable(id: string): Promise<StatsTable | null>
   /** The stored document's JSON text, for sending as is. */
   openProfileJson(id: string): Promise<StoredBlob | null>
   /** The bytes of the run's `index`th uploaded file (0: the first; merged runs have several). */
@@ -43,8 +47,9 @@ export interface NewRun {
   name: string
   /** The uploaded files in upload order: one, or the inputs of a merge. */
   files: NewRunFile[]
-  profile: ProfileDocument
-  /** `profile` serialized (the shim's output), stored as is. */
+  /** What the row keeps of the document. */
+  profile: ProfileMeta
+  /** The whole document (the shim's output), stored as is. */
   profileJson: string
 }
 

@@ -1,11 +1,11 @@
-import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, open, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { Run, SourceFile } from '@profhub/api'
-import type { ProfileDocument } from '@profhub/profile'
 import { moveFileDurably, syncDirectory, writeFileDurably } from './durable-files.ts'
 import { ProfileCache } from './profile-cache.ts'
 import { createRunId } from './run-id.ts'
+import type { StatsTable } from './stats-table.ts'
 import type {
   NewRun,
   RunChanges,
@@ -53,22 +53,34 @@ interface RunRow {
   total_time: number
 }
 
+export interface SqliteRunStoreOptions {
+  /** Reads a stored `profile.json` into a stats table (in a worker); null if it is gone. */
+  loadStatsTable: (file: string) => Promise<StatsTable | null>
+  /** The stats tables cache's budget, in (estimated) bytes. */
+  cacheBytes: number
+}
+
 export class SqliteRunStore implements RunStore {
   readonly #db: Database.Database
   readonly #runsDir: string
-  readonly #cache = new ProfileCache()
+  readonly #cache: ProfileCache
+  readonly #loadStatsTable: SqliteRunStoreOptions['loadStatsTable']
+  /** Tables being loaded: concurrent requests for a run share one load. */
+  readonly #loading = new Map<string, Promise<StatsTable | null>>()
   /** Keeps createdAt strictly increasing, so "newest first" is the upload order. */
   #lastCreatedAt: number
 
-  private constructor(db: Database.Database, dataDir: string) {
+  private constructor(db: Database.Database, dataDir: string, options: SqliteRunStoreOptions) {
     this.#db = db
     this.#runsDir = path.join(dataDir, 'runs')
+    this.#cache = new ProfileCache(options.cacheBytes)
+    this.#loadStatsTable = options.loadStatsTable
     const newest = db.prepare('SELECT max(created_at) AS t FROM runs').get() as { t: string | null }
     this.#lastCreatedAt = newest.t === null ? 0 : Date.parse(newest.t)
   }
 
   /** Opens (or creates) the store and removes the files of runs that were never committed. */
-  static async open(dataDir: string): Promise<SqliteRunStore> {
+  static async open(dataDir: string, options: SqliteRunStoreOptions): Promise<SqliteRunStore> {
     await mkdir(path.join(dataDir, 'runs'), { recursive: true })
     const db = new Database(path.join(dataDir, 'profhub.sqlite'))
     try {
@@ -79,7 +91,7 @@ export class SqliteRunStore implements RunStore {
       db.function('profhub_fold', { deterministic: true }, (text: unknown) =>
         typeof text === 'string' ? foldCase(text) : text,
       )
-      const store = new SqliteRunStore(db, dataDir)
+      const store = new SqliteRunStore(db, dataDir, options)
       await store.#removeUncommittedRuns()
       return store
     } catch (error) {
@@ -125,7 +137,7 @@ export class SqliteRunStore implements RunStore {
              @python_version, @note, @source_files, @total_time)`,
         )
         .run(row)
-      this.#cache.set(id, run.profile)
+      // Not cached: the table is built when /stats first asks for it.
       return toRun(row)
     } catch (error) {
       await rm(dir, { recursive: true, force: true })
@@ -186,16 +198,23 @@ export class SqliteRunStore implements RunStore {
     return true
   }
 
-  async readProfile(id: string): Promise<ProfileDocument | null> {
+  async readStatsTable(id: string): Promise<StatsTable | null> {
     const cached = this.#cache.get(id)
     if (cached !== undefined) return cached
+    let loading = this.#loading.get(id)
+    if (loading === undefined) {
+      loading = this.#loadTable(id).finally(() => this.#loading.delete(id))
+      this.#loading.set(id, loading)
+    }
+    return loading
+  }
+
+  async #loadTable(id: string): Promise<StatsTable | null> {
     if ((await this.get(id)) === null) return null
-    const text = await readFileIfExists(path.join(this.#runsDir, id, PROFILE_FILE))
-    if (text === null) return null
-    // Validated when it was stored; a future formatVersion bump would upgrade it here.
-    const document = JSON.parse(text) as ProfileDocument
-    this.#cache.set(id, document)
-    return document
+    const table = await this.#loadStatsTable(path.join(this.#runsDir, id, PROFILE_FILE))
+    // Deleted while it was loading: do not keep it.
+    if (table !== null && (await this.get(id)) !== null) this.#cache.set(id, table)
+    return table
   }
 
   async openProfileJson(id: string): Promise<StoredBlob | null> {
@@ -272,15 +291,6 @@ function toRun(row: RunRow): Run {
       files,
     },
     note: row.note,
-  }
-}
-
-async function readFileIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8')
-  } catch (error) {
-    if (isNotFound(error)) return null
-    throw error
   }
 }
 

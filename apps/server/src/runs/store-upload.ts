@@ -97,7 +97,7 @@ async function createRun(
   const run: Run = await fastify.runStore.create({
     name,
     files: files.map((file) => ({ path: file.path, fileName: file.fileName, fileSize: file.size })),
-    profile: converted.document,
+    profile: converted.meta,
     profileJson: converted.json,
   })
   log.info(

@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { fixturePath } from '@profhub/fixtures'
 import Fastify from 'fastify'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import configPlugin, { parseConfig } from '../../src/plugins/app/config.ts'
+import profileWorkersPlugin from '../../src/plugins/app/profile-workers.ts'
 import converterPlugin from '../../src/plugins/app/pstats-converter.ts'
+import { build, listDataFiles, upload } from '../helper.ts'
 
 async function buildConverter(env: Record<string, string> = {}) {
   const app = Fastify()
   app.register(configPlugin, { config: parseConfig({ DATA_DIR: '/nonexistent', ...env }) })
+  app.register(profileWorkersPlugin)
   app.register(converterPlugin)
   onTestFinished(() => app.close())
   await app.ready()
@@ -19,11 +25,15 @@ describe('pstats-converter plugin', () => {
     'converts %s.prof to its golden document',
     async (name) => {
       const app = await buildConverter()
-      const { document, json } = await app.convertProfile(fixturePath(`${name}.prof`))
+      const { meta, json } = await app.convertProfile(fixturePath(`${name}.prof`))
 
       const golden = JSON.parse(readFileSync(fixturePath(`${name}.json`), 'utf8'))
-      expect(document).toEqual(golden)
       expect(JSON.parse(json)).toEqual(golden)
+      expect(meta).toEqual({
+        sourceFormat: golden.sourceFormat,
+        pythonVersion: golden.pythonVersion,
+        summary: golden.summary,
+      })
     },
   )
 
@@ -59,5 +69,31 @@ describe('pstats-converter plugin', () => {
     const attempt = app.convertProfile(fixturePath('recursion-py3.11.prof'))
     await expect(attempt).rejects.toThrow(/invalid JSON/)
     await expect(attempt).rejects.not.toHaveProperty('statusCode')
+  })
+})
+
+describe('pstats-converter plugin, output checked in a worker thread', () => {
+  it('rejects a document that is valid JSON but not a profile, as a 500 and nothing stored', async () => {
+    // A "python" that prints a JSON document of the wrong shape and exits 0.
+    const dir = await mkdtemp(path.join(tmpdir(), 'profhub-fake-python-'))
+    onTestFinished(() => rm(dir, { recursive: true, force: true }))
+    const fake = path.join(dir, 'python3')
+    await writeFile(fake, '#!/bin/sh\necho \'{"formatVersion": 2, "functions": []}\'\n', {
+      mode: 0o755,
+    })
+    const app = await buildConverter({ PYTHON: fake })
+
+    const attempt = app.convertProfile(fixturePath('recursion-py3.11.prof'))
+    await expect(attempt).rejects.toThrow(/shim output rejected: schema/)
+    await expect(attempt).rejects.not.toHaveProperty('statusCode')
+
+    const { app: whole, dataDir } = await build({ PYTHON: fake })
+    const response = await upload(whole, fixturePath('recursion-py3.11.prof'))
+    expect(response.statusCode).toBe(500)
+    expect(response.json()).toEqual({
+      error: 'Internal Server Error',
+      message: 'Something went wrong on the server; try again.',
+    })
+    expect(await listDataFiles(dataDir)).toEqual([])
   })
 })

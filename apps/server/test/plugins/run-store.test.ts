@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { text } from 'node:stream/consumers'
 import { fixturePath } from '@profhub/fixtures'
+import type { StatRow } from '@profhub/profile'
 import Database from 'better-sqlite3'
 import Fastify from 'fastify'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import configPlugin, { parseConfig } from '../../src/plugins/app/config.ts'
+import profileWorkersPlugin from '../../src/plugins/app/profile-workers.ts'
 import converterPlugin from '../../src/plugins/app/pstats-converter.ts'
 import runStorePlugin from '../../src/plugins/app/run-store.ts'
 
@@ -22,6 +24,7 @@ async function tempDataDir(): Promise<string> {
 async function openStore(dataDir: string) {
   const app = Fastify()
   app.register(configPlugin, { config: parseConfig({ DATA_DIR: dataDir }) })
+  app.register(profileWorkersPlugin)
   app.register(converterPlugin)
   app.register(runStorePlugin)
   onTestFinished(() => app.close())
@@ -37,7 +40,7 @@ async function openStore(dataDir: string) {
       files: [
         { path: uploadPath, fileName: fixture, fileSize: (await readFile(uploadPath)).length },
       ],
-      profile: converted.document,
+      profile: converted.meta,
       profileJson: converted.json,
     })
   }
@@ -59,7 +62,22 @@ describe('run-store plugin', () => {
       await readFile(fixturePath('recursion-py3.11.prof')),
     )
     const golden = JSON.parse(await readFile(fixturePath('recursion-py3.11.json'), 'utf8'))
-    expect(await store.readProfile(run.id)).toEqual(golden)
+    const table = await store.readStatsTable(run.id)
+    expect(table?.query('file', '', Infinity)).toEqual(
+      golden.functions
+        .map(({ file, line, name, ncalls, primitiveCalls, tottime, cumtime }: StatRow) => ({
+          file,
+          line,
+          name,
+          ncalls,
+          primitiveCalls,
+          tottime,
+          cumtime,
+        }))
+        .sort((a: StatRow, b: StatRow) =>
+          a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line,
+        ),
+    )
     const json = await store.openProfileJson(run.id)
     expect(JSON.parse(await text(json!.stream))).toEqual(golden)
     expect(await store.get(run.id)).toEqual(run)
@@ -98,7 +116,7 @@ describe('run-store plugin', () => {
     expect(await store.delete(run.id)).toBe(true)
     expect(await store.delete(run.id)).toBe(false)
     expect(await store.get(run.id)).toBeNull()
-    expect(await store.readProfile(run.id)).toBeNull()
+    expect(await store.readStatsTable(run.id)).toBeNull()
     expect(await store.openOriginal(run.id)).toBeNull()
     expect(await readdir(path.join(dataDir, 'runs'))).toEqual([])
   })
@@ -107,12 +125,13 @@ describe('run-store plugin', () => {
     const dataDir = await tempDataDir()
     const first = await openStore(dataDir)
     const run = await first.createRun('recursion-py3.11.prof')
-    const profile = await first.store.readProfile(run.id)
+    const rows = (await first.store.readStatsTable(run.id))?.query('file', '', Infinity)
+    expect(rows).toHaveLength(106)
     await first.app.close()
 
     const { store } = await openStore(dataDir)
     expect(await store.get(run.id)).toEqual(run)
-    expect(await store.readProfile(run.id)).toEqual(profile)
+    expect((await store.readStatsTable(run.id))?.query('file', '', Infinity)).toEqual(rows)
   })
 
   it('removes what an interrupted upload left behind when it opens', async () => {
@@ -150,7 +169,7 @@ describe('run-store plugin', () => {
           fileSize: 1,
         },
       ],
-      profile: converted.document,
+      profile: converted.meta,
       profileJson: converted.json,
     })
 

@@ -1,9 +1,10 @@
-import type { ProfileDocument } from '@profhub/profile'
+import type { StatRow } from '@profhub/profile'
 import { describe, expect, it } from 'vitest'
 import { ProfileCache } from '../../src/runs/profile-cache.ts'
+import { buildStatsColumns, StatsTable } from '../../src/runs/stats-table.ts'
 
-function documentOfSize(functions: number): ProfileDocument {
-  const row = {
+function tableOfSize(functions: number): StatsTable {
+  const row: StatRow = {
     file: 'a.py',
     line: 1,
     name: 'f',
@@ -12,50 +13,50 @@ function documentOfSize(functions: number): ProfileDocument {
     tottime: 0,
     cumtime: 0,
   }
-  return {
-    formatVersion: 1,
-    sourceFormat: 'cProfile',
-    pythonVersion: null,
-    summary: {
-      totalTime: 0,
-      totalCalls: functions,
-      primitiveCalls: functions,
-      functionCount: functions,
-    },
-    functions: Array.from({ length: functions }, () => row),
-    edges: [],
-  }
+  return new StatsTable(
+    buildStatsColumns(Array.from({ length: functions }, (_, line) => ({ ...row, line }))),
+  )
 }
 
 describe('ProfileCache', () => {
   it('evicts the least recently used beyond its entry count', () => {
-    const cache = new ProfileCache(2, 1000)
-    cache.set('a', documentOfSize(1))
-    cache.set('b', documentOfSize(1))
+    const cache = new ProfileCache(1e9, 2)
+    cache.set('a', tableOfSize(1))
+    cache.set('b', tableOfSize(1))
     cache.get('a')
-    cache.set('c', documentOfSize(1))
+    cache.set('c', tableOfSize(1))
 
     expect(cache.get('a')).toBeDefined()
     expect(cache.get('b')).toBeUndefined()
     expect(cache.get('c')).toBeDefined()
   })
 
-  it('evicts by total size, and never keeps a document bigger than the whole budget', () => {
-    const cache = new ProfileCache(8, 10)
-    cache.set('a', documentOfSize(6))
-    cache.set('b', documentOfSize(6))
-    cache.set('huge', documentOfSize(11))
+  it('evicts by estimated bytes, and never keeps a table bigger than the whole budget', () => {
+    const six = tableOfSize(6)
+    const cache = new ProfileCache(six.bytes * 2 - 1)
+    cache.set('a', six)
+    cache.set('b', tableOfSize(6))
+    expect(cache.bytes).toBe(six.bytes)
+    cache.set('huge', tableOfSize(12))
 
     expect(cache.get('a')).toBeUndefined()
     expect(cache.get('b')).toBeDefined()
     expect(cache.get('huge')).toBeUndefined()
+    expect(cache.bytes).toBe(six.bytes)
+  })
+
+  it('estimates a table from its rows and the length of its strings', () => {
+    const short = tableOfSize(10)
+    expect(short.bytes).toBeGreaterThan(10 * 100)
+    expect(tableOfSize(20).bytes).toBe(short.bytes * 2)
   })
 
   it('forgets a deleted run', () => {
     const cache = new ProfileCache()
-    cache.set('a', documentOfSize(1))
+    cache.set('a', tableOfSize(1))
     cache.delete('a')
 
     expect(cache.get('a')).toBeUndefined()
+    expect(cache.bytes).toBe(0)
   })
 })

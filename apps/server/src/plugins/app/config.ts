@@ -19,6 +19,8 @@ export interface AppConfig {
   /** The Python interpreter that runs the shim. */
   python: string
   shimPath: string
+  /** The budget of the stats tables cache (`PROFILE_CACHE_MB`, default 200). */
+  profileCacheBytes: number
   /** The built web app (`apps/web/dist`): static files and the SPA's index.html. */
   webDist: string
 }
@@ -45,6 +47,7 @@ export function parseConfig(env: Env = process.env): AppConfig {
     maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
     python: env.PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'),
     shimPath: path.join(serverRoot, 'shim', 'pstats_to_json.py'),
+    profileCacheBytes: Math.floor(parsePositiveNumber(env, 'PROFILE_CACHE_MB', 200) * 1024 * 1024),
     webDist: env.WEB_DIST
       ? path.resolve(baseDir, env.WEB_DIST)
       : path.join(serverRoot, '..', 'web', 'dist'),

@@ -16,7 +16,7 @@ import {
   selectChartLabels,
   selectFunctionColors,
   selectInvertedRoots,
-  selectTableRows,
+  selectTableRow,
 } from '../../selectors.ts'
 import type { ViewState } from '../../url-state.ts'
 import { ChartCanvas } from '../Charts/ChartCanvas.tsx'
@@ -78,8 +78,7 @@ function Wings({
   selected: number
   onSelect: (key: string | null, mode: HistoryMode) => void
 }) {
-  const rows = selectTableRows(profile)
-  const row = rows[selected]!
+  const row = selectTableRow(profile, selected)
   return (
     <>
       <EdgeBars
@@ -144,7 +143,6 @@ function EdgeBars({
   onSelect: (key: string | null, mode: HistoryMode) => void
 }) {
   const [showAll, setShowAll] = useState(false)
-  const rows = selectTableRows(profile)
   const sorted = edges.map((e) => profile.edges[e]!).sort(compareEdges)
   const shown = showAll ? sorted : sorted.slice(0, FIRST)
   const headingId = useId()
@@ -158,7 +156,7 @@ function EdgeBars({
       ) : (
         <ul className={styles.bars}>
           {shown.map((edge) => {
-            const target = rows[other(edge)]!
+            const target = selectTableRow(profile, other(edge))
             // The `profile` module has no times per edge: no bar.
             const share =
               edge.cumtime === null || whole <= 0 ? 0 : Math.min(1, edge.cumtime / whole)
@@ -222,7 +220,7 @@ function BottomUp({
   )
   const total = inverted.total
   const keyOf = (node: CallTreeNode) =>
-    node.func < 0 ? null : selectTableRows(profile)[node.func]!.key
+    node.func < 0 ? null : selectTableRow(profile, node.func).key
   const children = focus.children.slice(0, 8)
   return (
     <div className={styles.bottomUp}>

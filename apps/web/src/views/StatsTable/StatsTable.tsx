@@ -11,13 +11,17 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { formatNcalls, formatSeconds, type ProfileDocument } from '@profhub/profile'
 import { formatCount } from '../../format.ts'
 import type { HistoryMode } from '../../navigation.ts'
-import { selectTableRows } from '../../selectors.ts'
+import {
+  selectSearchText,
+  selectSortedOrder,
+  selectTableColumns,
+  selectTableRow,
+} from '../../selectors.ts'
 import type { SortState } from '../../url-state.ts'
 import { Text } from '../common/Text.tsx'
 import {
   defaultTableDirection,
-  filterTableRows,
-  sortTableRows,
+  filterTableIndices,
   type TableRow,
   type TableSortKey,
 } from './table-rows.ts'
@@ -61,21 +65,27 @@ export function StatsTable({
   onSort,
   onSelect,
 }: StatsTableProps) {
-  const all = selectTableRows(profile)
-  // Sorting 100k rows takes ~100 ms: memoized apart from the filter, so typing never re-sorts.
-  const sorted = useMemo(
-    () => sortTableRows(all, sort.key, sort.direction),
-    [all, sort.key, sort.direction],
-  )
+  // `rows` holds function indices in the table's order; the row objects are built when shown.
+  // Each sorted order is computed once per profile (selectSortedOrder), apart from the filter, so
+  // typing never re-sorts and sorting again by an earlier column is free.
+  const sorted = selectSortedOrder(profile, sort.key, sort.direction)
   // Typing stays responsive: the filtered list catches up in a lower-priority render.
   const deferredSearch = useDeferredValue(search)
-  const rows = useMemo(() => filterTableRows(sorted, deferredSearch), [sorted, deferredSearch])
+  const rows = useMemo(
+    () => filterTableIndices(sorted, selectSearchText(profile), deferredSearch),
+    [sorted, profile, deferredSearch],
+  )
   const stale = deferredSearch !== search
+  const total = selectTableColumns(profile).count
 
   const selectedPos = useMemo(
-    () => (selectedIndex === null ? -1 : rows.findIndex((r) => r.index === selectedIndex)),
+    () => (selectedIndex === null ? -1 : rows.indexOf(selectedIndex)),
     [rows, selectedIndex],
   )
+  const rowAt = (pos: number): TableRow | undefined => {
+    const index = rows[pos]
+    return index === undefined ? undefined : selectTableRow(profile, index)
+  }
 
   const scroller = useRef<HTMLDivElement>(null)
   // No React Compiler in this app, so its warning about the virtualizer's unstable API is moot.
@@ -128,7 +138,7 @@ export function StatsTable({
 
   const onRowClick = (event: MouseEvent<HTMLDivElement>) => {
     const pos = rowPosition(event.target)
-    const row = pos === null ? undefined : rows[pos]
+    const row = pos === null ? undefined : rowAt(pos)
     if (row) onSelect(row.key, 'push')
   }
 
@@ -158,7 +168,7 @@ export function StatsTable({
         break
       case 'Enter':
       case ' ': {
-        const row = rows[from]
+        const row = rowAt(from)
         if (row) {
           event.preventDefault()
           onSelect(row.key, 'push')
@@ -172,7 +182,7 @@ export function StatsTable({
     to = Math.min(rows.length - 1, Math.max(0, to))
     // Arrowing through rows replaces the history entry: Back should not replay every step.
     pendingFocus.current = to
-    onSelect(rows[to]!.key, 'replace')
+    onSelect(rowAt(to)!.key, 'replace')
     virtualizer.scrollToIndex(to, { align: 'auto' })
   }
 
@@ -225,7 +235,7 @@ export function StatsTable({
         >
           <div className={styles.sizer} style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
-              const row = rows[item.index]!
+              const row = rowAt(item.index)!
               return (
                 <Row
                   key={row.index}
@@ -247,7 +257,7 @@ export function StatsTable({
         </div>
       </div>
       <p className={styles.count} aria-live="polite">
-        {formatCount(rows.length)} of {formatCount(all.length)} functions
+        {formatCount(rows.length)} of {formatCount(total)} functions
       </p>
     </div>
   )

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { FunctionStats } from '@profhub/profile'
 import {
+  computeSearchText,
+  computeTableColumns,
   computeTableRows,
   defaultTableDirection,
+  filterTableIndices,
   filterTableRows,
+  sortByValue,
+  sortTableIndices,
   sortTableRows,
   TABLE_SORT_KEYS,
   type TableRow,
@@ -119,5 +124,123 @@ describe('filterTableRows', () => {
   it('returns the same array for an empty search (no 100k-row copy per keystroke)', () => {
     expect(filterTableRows(rows, '')).toBe(rows)
     expect(filterTableRows(rows, '   ')).toBe(rows)
+  })
+})
+
+/** A small seeded PRNG (mulberry32), so a failure reproduces. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Functions with many ties: few files, lines and names, times from a handful of values. */
+function randomFunctions(seed: number, count: number): FunctionStats[] {
+  const next = random(seed)
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!
+  // Code-unit order differs from code-point and locale order: `Z` < `a`, `\u{1f600}` < `\uffff`.
+  const files = ['a.py', 'B.py', '~', '/opt/x.py', 'é.py', '\u{1f600}.py', '\uffff.py', '']
+  const names = ['f', 'F', 'g', '<lambda>', 'é', '\u{1f600}', '\uffff', '']
+  const times = [0, 0, 0, 0.001, 0.001, 0.25, 1e-9, 3]
+  const seen = new Set<string>()
+  const functions: FunctionStats[] = []
+  while (functions.length < count) {
+    const file = pick(files)
+    const line = Math.floor(next() * 6)
+    const name = pick(names)
+    const key = `${file}\0${line}\0${name}`
+    if (seen.has(key)) continue // pstats keys are unique
+    seen.add(key)
+    const ncalls = pick([0, 1, 1, 2, 10, 100])
+    const primitiveCalls = ncalls === 0 ? 0 : pick([0, 1, ncalls])
+    functions.push({
+      file,
+      line,
+      name,
+      ncalls,
+      primitiveCalls,
+      tottime: pick(times),
+      cumtime: pick(times),
+    })
+  }
+  return functions
+}
+
+describe('sortTableIndices', () => {
+  const cases = TABLE_SORT_KEYS.flatMap((key) =>
+    (['asc', 'desc'] as const).map((direction) => [key, direction] as const),
+  )
+
+  it.each(cases)('%s %s is sortTableRows order on random data with ties', (key, direction) => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const functions = randomFunctions(seed, 300)
+      const expected = sortTableRows(computeTableRows(functions), key, direction).map(
+        (r) => r.index,
+      )
+      const actual = sortTableIndices(computeTableColumns(functions), key, direction)
+      expect(Array.from(actual)).toEqual(expected)
+    }
+  })
+
+  it('matches the hand-checked orders above', () => {
+    const columns = computeTableColumns(rows)
+    for (const [key, direction] of cases) {
+      expect(Array.from(sortTableIndices(columns, key, direction))).toEqual(
+        sortTableRows(rows, key, direction).map((r) => r.index),
+      )
+    }
+  })
+
+  it('keeps duplicate keys in input order, like a stable sort', () => {
+    const twins = [fn('a.py', 1, 'x', 1, 1, 0, 0), fn('a.py', 1, 'x', 2, 2, 0, 0)]
+    const columns = computeTableColumns(twins)
+    expect(Array.from(sortTableIndices(columns, 'tottime', 'desc'))).toEqual([0, 1])
+    expect(Array.from(sortTableIndices(columns, 'function', 'desc'))).toEqual([0, 1])
+  })
+
+  it('handles an empty profile', () => {
+    expect(Array.from(sortTableIndices(computeTableColumns([]), 'cumtime'))).toEqual([])
+  })
+})
+
+describe('filterTableIndices', () => {
+  it('keeps the sorted order and matches filterTableRows', () => {
+    const functions = randomFunctions(7, 300)
+    const all = computeTableRows(functions)
+    const search = computeSearchText(functions)
+    const order = sortTableIndices(computeTableColumns(functions), 'tottime', 'desc')
+    const sorted = sortTableRows(all, 'tottime', 'desc')
+    for (const text of ['A.PY', ' f ', 'é', '\u{1f600}', 'lambda', 'nothing like it']) {
+      expect(Array.from(filterTableIndices(order, search, text))).toEqual(
+        filterTableRows(sorted, text).map((r) => r.index),
+      )
+    }
+  })
+
+  it('returns the same array for an empty search', () => {
+    const order = sortTableIndices(computeTableColumns(rows), 'cumtime')
+    expect(filterTableIndices(order, computeSearchText(rows), '  ')).toBe(order)
+  })
+})
+
+describe('sortByValue', () => {
+  it('is a stable numeric sort, -0 equal to 0, either direction', () => {
+    const next = random(11)
+    const pool = [0, -0, 1, -1, 0.5, -0.5, 1e-300, -1e-300, 1e300, Infinity, -Infinity, 2 ** 40]
+    const values = Float64Array.from(
+      { length: 2000 },
+      () => pool[Math.floor(next() * pool.length)]!,
+    )
+    const order = Int32Array.from({ length: values.length }, (_, i) => values.length - 1 - i)
+    for (const descending of [false, true]) {
+      const sign = descending ? -1 : 1
+      const expected = Array.from(order).sort(
+        (a, b) => (values[a] === values[b] ? 0 : sign * (values[a]! - values[b]!)) || b - a,
+      )
+      expect(Array.from(sortByValue(order.slice(), values, descending))).toEqual(expected)
+    }
   })
 })

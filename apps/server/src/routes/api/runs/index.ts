@@ -16,7 +16,7 @@ import {
   StatsSchema,
   UpdateRunSchema,
 } from '@profhub/api'
-import { filterStatRows, FORMAT_VERSION, sortStatRows } from '@profhub/profile'
+import { FORMAT_VERSION } from '@profhub/profile'
 import { ApiError, runNotFound } from '../../../errors.ts'
 import { formatAttachmentDisposition } from '../../../runs/content-disposition.ts'
 import { parseName, receiveUpload } from '../../../runs/receive-upload.ts'
@@ -89,11 +89,11 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const profile = await store.readProfile(runIdOf(request.params))
-      if (profile === null) throw runNotFound()
+      const table = await store.readStatsTable(runIdOf(request.params))
+      if (table === null) throw runNotFound()
       const { sort = 'cumtime', limit = DEFAULT_STATS_LIMIT, filter = '' } = request.query
-      const rows = sortStatRows(filterStatRows(profile.functions, filter), sort)
-      return { rows: rows.slice(0, limit) }
+      // Sorted once per profile and key (stats-table.ts): a filter and a slice here.
+      return { rows: table.query(sort, filter, limit) }
     },
   )
 

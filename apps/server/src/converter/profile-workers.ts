@@ -1,0 +1,117 @@
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { ProfileDocument } from '@profhub/profile'
+import type { StatsColumns } from '../runs/stats-table.ts'
+
+/** What the store needs of a converted document (the rest stays in its JSON text). */
+export type ProfileMeta = Pick<ProfileDocument, 'sourceFormat' | 'pythonVersion' | 'summary'>
+
+export type WorkerTask =
+  /** Parse and check the shim's output. */
+  | { kind: 'check'; json: string }
+  /** Read a stored document and build its stats table. */
+  | { kind: 'table'; path: string }
+
+export type WorkerAnswer =
+  | { kind: 'checked'; meta: ProfileMeta }
+  | { kind: 'invalid-json'; message: string }
+  | { kind: 'invalid'; problem: string }
+  | { kind: 'table'; columns: StatsColumns }
+  | { kind: 'missing' }
+  | { kind: 'failed'; message: string }
+
+// The worker is TypeScript: a small script registers tsx's loader, then imports it. The same
+// under `tsx src/server.ts` and Vitest (whose execArgv has no tsx); `--import tsx` in the
+// worker's execArgv does not work on Node 20 (the entry is loaded before the hooks are on).
+const WORKER_URL = new URL('./profile-worker.ts', import.meta.url).href
+// tsx/esm/api's ESM build (require.resolve finds the CommonJS one, next to it).
+const TSX_API = pathToFileURL(
+  path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs'),
+).href
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API)})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}) })`
+
+interface Job {
+  task: WorkerTask
+  resolve: (answer: WorkerAnswer) => void
+  reject: (error: unknown) => void
+}
+
+/**
+ * A small pool of worker threads (started on demand, kept while the app runs) that parse and
+ * check big JSON documents so that the event loop never does. One task per worker at a time;
+ * the others wait in order. A worker that dies fails its task and is replaced on demand.
+ */
+export class ProfileWorkers {
+  readonly #size: number
+  readonly #idle: Worker[] = []
+  readonly #all = new Set<Worker>()
+  readonly #queue: Job[] = []
+  #closed = false
+
+  constructor(size = 2) {
+    this.#size = size
+  }
+
+  run(task: WorkerTask): Promise<WorkerAnswer> {
+    if (this.#closed) return Promise.reject(new Error('the profile workers are closed'))
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ task, resolve, reject })
+      this.#dispatch()
+    })
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    for (const job of this.#queue.splice(0)) job.reject(new Error('the profile workers closed'))
+    await Promise.all([...this.#all].map((worker) => worker.terminate()))
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length > 0) {
+      const worker = this.#idle.pop() ?? (this.#all.size < this.#size ? this.#spawn() : null)
+      if (worker === null) return
+      this.#start(worker, this.#queue.shift()!)
+    }
+  }
+
+  #spawn(): Worker {
+    const worker = new Worker(BOOTSTRAP, { eval: true, execArgv: [] })
+    this.#all.add(worker)
+    worker.on('exit', () => {
+      this.#all.delete(worker)
+      const idle = this.#idle.indexOf(worker)
+      if (idle !== -1) this.#idle.splice(idle, 1)
+    })
+    return worker
+  }
+
+  #start(worker: Worker, job: Job): void {
+    worker.ref()
+    const finish = (settle: () => void, keep: boolean) => {
+      worker.off('message', onMessage)
+      worker.off('error', onError)
+      worker.off('exit', onExit)
+      settle()
+      if (keep && !this.#closed) {
+        // An idle worker must not keep the process alive.
+        worker.unref()
+        this.#idle.push(worker)
+      } else {
+        this.#all.delete(worker)
+        void worker.terminate()
+      }
+      this.#dispatch()
+    }
+    const onMessage = (answer: WorkerAnswer) => finish(() => job.resolve(answer), true)
+    const onError = (error: Error) => finish(() => job.reject(error), false)
+    const onExit = (code: number) =>
+      finish(() => job.reject(new Error(`profile worker exited (${code})`)), false)
+    worker.on('message', onMessage)
+    worker.on('error', onError)
+    worker.on('exit', onExit)
+    worker.postMessage(job.task)
+  }
+}

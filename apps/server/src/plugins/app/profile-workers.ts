@@ -1,0 +1,20 @@
+import fp from 'fastify-plugin'
+import type { AppOptions } from '../../app.ts'
+import { ProfileWorkers } from '../../converter/profile-workers.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Worker threads that parse and check big profile documents off the event loop. */
+    profileWorkers: ProfileWorkers
+  }
+}
+
+export default fp(
+  async (fastify, opts: Partial<AppOptions>) => {
+    // Shared workers belong to whoever passed them in; our own go with the app.
+    const workers = opts.profileWorkers ?? new ProfileWorkers()
+    fastify.decorate('profileWorkers', workers)
+    if (!opts.profileWorkers) fastify.addHook('onClose', () => workers.close())
+  },
+  { name: 'profile-workers' },
+)
