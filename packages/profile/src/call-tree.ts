@@ -82,7 +82,6 @@ export function buildCallTree(
 ): CallTree {
   const graph = 'doc' in input ? input : buildCallGraph(input)
   const { functions } = graph.doc
-  const onPath = new Set<CallEdge>()
   const top: CallTreeNode = {
     func: WHOLE_PROFILE,
     edge: null,
@@ -116,7 +115,7 @@ export function buildCallTree(
   let nodeCount = roots.length
   let truncated = false
 
-  function expand(node: CallTreeNode): CallTreeNode[] {
+  function expand(node: CallTreeNode, onPath: ReadonlySet<CallEdge>): CallTreeNode[] {
     const fn = functions[node.func]!
     // The share of the function's time this occurrence stands for (a time-less root: all of it).
     const scale = fn.cumtime > 0 ? node.value / fn.cumtime : node.depth === 1 ? 1 : 0
@@ -149,26 +148,7 @@ export function buildCallTree(
     return (node.children = kept)
   }
 
-  // Depth first with an explicit stack: call chains can be thousands of functions deep.
-  for (const root of roots) {
-    const stack: { node: CallTreeNode; next: number }[] = []
-    const enter = (node: CallTreeNode) => {
-      if (node.edge) onPath.add(node.edge)
-      expand(node)
-      stack.push({ node, next: 0 })
-    }
-    enter(root)
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!
-      const child = top.node.children[top.next++]
-      if (child) {
-        enter(child)
-      } else {
-        if (top.node.edge) onPath.delete(top.node.edge)
-        stack.pop()
-      }
-    }
-  }
+  growDepthFirst(roots, expand)
   return { graph, top, roots, total, nodeCount, truncated }
 }
 
@@ -187,6 +167,37 @@ function fitInto(available: number, heaviestFirst: CallTreeNode[]): void {
       child.exact = false
     }
     left -= child.value
+  }
+}
+
+/**
+ * Grows a tree from its roots, depth first with an explicit stack (call chains can be
+ * thousands of functions deep): `expand` gives a node its children while the edges on the path
+ * to it are known, so that no caller → callee edge is followed twice on one path.
+ */
+export function growDepthFirst(
+  roots: readonly CallTreeNode[],
+  expand: (node: CallTreeNode, onPath: ReadonlySet<CallEdge>) => void,
+): void {
+  const onPath = new Set<CallEdge>()
+  for (const root of roots) {
+    const stack: { node: CallTreeNode; next: number }[] = []
+    const enter = (node: CallTreeNode) => {
+      if (node.edge) onPath.add(node.edge)
+      expand(node, onPath)
+      stack.push({ node, next: 0 })
+    }
+    enter(root)
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!
+      const child = top.node.children[top.next++]
+      if (child) {
+        enter(child)
+      } else {
+        if (top.node.edge) onPath.delete(top.node.edge)
+        stack.pop()
+      }
+    }
   }
 }
 

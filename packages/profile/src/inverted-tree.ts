@@ -23,7 +23,7 @@
  * are built.
  */
 import { buildCallGraph, type CallGraph } from './call-graph.ts'
-import { WHOLE_PROFILE, type CallTree, type CallTreeNode } from './call-tree.ts'
+import { growDepthFirst, WHOLE_PROFILE, type CallTree, type CallTreeNode } from './call-tree.ts'
 import type { CallEdge, ProfileDocument } from './pstats.ts'
 
 export interface InvertedTreeOptions {
@@ -73,8 +73,6 @@ export function buildInvertedTree(
     nodeCount = maxNodes
   }
 
-  const onPath = new Set<CallEdge>()
-
   /** Each outer caller's share of the node's value, and whether it is exact. */
   function shares(node: CallTreeNode): { edge: CallEdge; share: number; exact: boolean }[] {
     const callers = graph.callersOf[node.func]!
@@ -105,7 +103,7 @@ export function buildInvertedTree(
     })
   }
 
-  function expand(node: CallTreeNode): void {
+  function expand(node: CallTreeNode, onPath: ReadonlySet<CallEdge>): void {
     const children: CallTreeNode[] = []
     for (const { edge, share, exact } of shares(node)) {
       if (onPath.has(edge)) continue
@@ -130,25 +128,6 @@ export function buildInvertedTree(
     node.children = children
   }
 
-  // Depth first with an explicit stack, as in buildCallTree.
-  for (const root of roots) {
-    const stack: { node: CallTreeNode; next: number }[] = []
-    const enter = (node: CallTreeNode) => {
-      if (node.edge) onPath.add(node.edge)
-      expand(node)
-      stack.push({ node, next: 0 })
-    }
-    enter(root)
-    while (stack.length > 0) {
-      const at = stack[stack.length - 1]!
-      const child = at.node.children[at.next++]
-      if (child) {
-        enter(child)
-      } else {
-        if (at.node.edge) onPath.delete(at.node.edge)
-        stack.pop()
-      }
-    }
-  }
+  growDepthFirst(roots, expand)
   return { graph, top, roots, total, nodeCount, truncated }
 }
