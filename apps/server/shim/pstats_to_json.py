@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Convert a Python pstats file (.prof) to profhub's JSON profile document.
 
-usage: pstats_to_json.py [--pretty] INPUT.prof
-       pstats_to_json.py [--pretty] --merge INPUT.prof INPUT.prof [INPUT.prof ...]
+usage: pstats_to_json.py [--pretty] [--output PATH] INPUT.prof
+       pstats_to_json.py [--pretty] [--output PATH] --merge INPUT.prof INPUT.prof [INPUT.prof ...]
        pstats_to_json.py --help
 
 --merge: one document for several profiles, merged as `pstats.Stats(first).add(*rest)` would
 (merge_stats.py), with sourceFormat "merged". Every input is checked as strictly as a single
 one; a bad input's message starts with "file N of M: " (N counts from 1, in argument order).
 
-Writes the document (packages/profile/src/pstats.ts, formatVersion 1) as UTF-8 JSON to stdout.
+Writes the document (packages/profile/src/pstats.ts, formatVersion 1) as UTF-8 JSON to stdout,
+or with --output PATH to the file PATH instead (created or truncated; nothing on stdout). The file
+is only opened once the document is complete, so a rejected input leaves no file behind (one
+that a write failure cut short is removed).
 Exit status:
   0  converted
   2  the input is not a valid profile: one line of plain English on stderr says why
@@ -171,6 +174,33 @@ def read_input(path):
         raise InputError("Cannot read the input file: %s." % (err.strerror or err))
 
 
+class OutputError(Exception):
+    pass
+
+
+def write_output(path, data):
+    """Writes the document and its newline to `path`; removes what it wrote if that fails."""
+    try:
+        with open(path, "wb") as f:
+            try:
+                f.write(data)
+                f.write(b"\n")
+            except BaseException:
+                f.close()
+                _remove(path)
+                raise
+    except OSError as err:
+        _remove(path)
+        raise OutputError("Cannot write the output file: %s." % (err.strerror or err))
+
+
+def _remove(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 def main(argv):
     args = argv[1:]
     if "-h" in args or "--help" in args:
@@ -178,12 +208,27 @@ def main(argv):
         return 0
     pretty = "--pretty" in args
     merge = "--merge" in args
-    paths = [a for a in args if a not in ("--pretty", "--merge")]
-    if len(paths) < (2 if merge else 1) or (len(paths) > 1 and not merge) or any(
+    output = None
+    paths = []
+    usage_ok = True
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--output":
+            if output is not None or i + 1 >= len(args) or args[i + 1] == "":
+                usage_ok = False
+            else:
+                output = args[i + 1]
+            i += 2
+            continue
+        if arg not in ("--pretty", "--merge"):
+            paths.append(arg)
+        i += 1
+    if not usage_ok or len(paths) < (2 if merge else 1) or (len(paths) > 1 and not merge) or any(
         p.startswith("--") for p in paths
     ):
-        sys.stderr.write("usage: pstats_to_json.py [--pretty] [--merge] INPUT.prof... "
-                         "(see --help)\n")
+        sys.stderr.write("usage: pstats_to_json.py [--pretty] [--output PATH] [--merge] "
+                         "INPUT.prof... (see --help)\n")
         return 1
     set_limits()
     # The reader allocates millions of small tuples and dicts and makes no reference cycles:
@@ -199,9 +244,14 @@ def main(argv):
         out = json.dumps(doc, ensure_ascii=False, allow_nan=False, check_circular=False,
                          indent=1 if pretty else None, separators=None if pretty else (",", ":"))
         del doc
-        sys.stdout.buffer.write(out.encode("utf-8"))
-        sys.stdout.buffer.write(b"\n")
-        sys.stdout.flush()
+        data = out.encode("utf-8")
+        del out
+        if output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.write(b"\n")
+            sys.stdout.flush()
+        else:
+            write_output(output, data)
     except (ProfileError, MarshalError) as err:
         sys.stderr.write(" ".join(str(err).split()) + "\n")  # always exactly one line
         return EXIT_BAD_INPUT
@@ -210,7 +260,7 @@ def main(argv):
         return EXIT_TOO_LARGE
     except BrokenPipeError:
         return 1
-    except InputError as err:
+    except (InputError, OutputError) as err:
         sys.stderr.write("%s\n" % err)
         return 1
     return 0

@@ -15,7 +15,8 @@ function handle(task: WorkerTask): { answer: WorkerAnswer; transfer: ArrayBuffer
   if (task.kind === 'check') {
     let value: unknown
     try {
-      value = JSON.parse(task.json)
+      // The file is stored as is: its bytes must be the UTF-8 text that was checked.
+      value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(task.path)))
     } catch (error) {
       return { answer: { kind: 'invalid-json', message: String(error) }, transfer: [] }
     }

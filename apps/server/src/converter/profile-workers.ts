@@ -9,8 +9,8 @@ import type { StatsColumns } from '../runs/stats-table.ts'
 export type ProfileMeta = Pick<ProfileDocument, 'sourceFormat' | 'pythonVersion' | 'summary'>
 
 export type WorkerTask =
-  /** Parse and check the shim's output. */
-  | { kind: 'check'; json: string }
+  /** Read, parse and check the shim's output file. */
+  | { kind: 'check'; path: string }
   /** Read a stored document and build its stats table. */
   | { kind: 'table'; path: string }
 

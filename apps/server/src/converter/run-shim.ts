@@ -6,7 +6,10 @@ export interface ShimCommand {
 }
 
 export type ShimOutcome =
-  /** Exit 0: `json` is the ProfileDocument text, not yet checked. */
+  /**
+   * Exit 0: `json` is the ProfileDocument text, not yet checked ('' when `outputPath` was
+   * given: the document is in that file).
+   */
   | { kind: 'converted'; json: string }
   /** Exit 2: the file is not a profile; `reason` is the shim's one plain-English line. */
   | { kind: 'rejected'; reason: string }
@@ -18,7 +21,7 @@ export class ShimUnavailableError extends Error {}
 export class ProfileTooLargeError extends Error {}
 
 // A 100k-function profile converts to about 50 MB of JSON; leave room above that.
-const MAX_OUTPUT_BYTES = 256 * 1024 * 1024
+export const MAX_OUTPUT_BYTES = 256 * 1024 * 1024
 // A merge conflict names two functions (each cut at 100 characters by the shim).
 const MAX_REASON_LENGTH = 600
 
@@ -31,13 +34,16 @@ export function runShim(
   command: ShimCommand,
   input: string | readonly string[],
   timeoutMs: number,
+  /** Where the shim writes the document (`--output`) instead of stdout. */
+  outputPath?: string,
 ): Promise<ShimOutcome> {
   const inputs = typeof input === 'string' ? [input] : input
+  const output = outputPath === undefined ? [] : ['--output', outputPath]
   return new Promise((resolve, reject) => {
     execFile(
       command.python,
       // -I (isolated): no PYTHONPATH, user site-packages or startup file can change what runs.
-      ['-I', command.shimPath, ...(inputs.length > 1 ? ['--merge', ...inputs] : inputs)],
+      ['-I', command.shimPath, ...output, ...(inputs.length > 1 ? ['--merge', ...inputs] : inputs)],
       {
         timeout: timeoutMs,
         killSignal: 'SIGKILL',

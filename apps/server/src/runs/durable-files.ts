@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import { open, rename, rm } from 'node:fs/promises'
+import { open, rename } from 'node:fs/promises'
 import path from 'node:path'
 
 // Write-then-rename with fsyncs, so that after a crash a file is either complete or absent:
@@ -14,25 +13,6 @@ export async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle.close()
   }
-}
-
-/** Writes `dir/name` atomically: a temp file in the same directory, fsync, rename. */
-export async function writeFileDurably(dir: string, name: string, data: string): Promise<void> {
-  const temp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`)
-  try {
-    const handle = await open(temp, 'wx')
-    try {
-      await handle.writeFile(data)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await rename(temp, path.join(dir, name))
-  } catch (error) {
-    await rm(temp, { force: true })
-    throw error
-  }
-  await syncDirectory(dir)
 }
 
 /** Moves a file (same file system) to `dir/name`, flushing its data first. */

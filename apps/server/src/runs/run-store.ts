@@ -49,8 +49,8 @@ export interface NewRun {
   files: NewRunFile[]
   /** What the row keeps of the document. */
   profile: ProfileMeta
-  /** The whole document (the shim's output), stored as is. */
-  profileJson: string
+  /** The file holding the whole document (the shim's output): the store moves it, as is. */
+  profilePath: string
 }
 
 export interface RunChanges {

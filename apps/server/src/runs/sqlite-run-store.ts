@@ -2,7 +2,7 @@ import { mkdir, open, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { Run, SourceFile } from '@profhub/api'
-import { moveFileDurably, syncDirectory, writeFileDurably } from './durable-files.ts'
+import { moveFileDurably, syncDirectory } from './durable-files.ts'
 import { ProfileCache } from './profile-cache.ts'
 import { createRunId } from './run-id.ts'
 import type { StatsTable } from './stats-table.ts'
@@ -110,7 +110,7 @@ export class SqliteRunStore implements RunStore {
       for (const [index, file] of run.files.entries()) {
         await moveFileDurably(file.path, dir, originalFile(index))
       }
-      await writeFileDurably(dir, PROFILE_FILE, run.profileJson)
+      await moveFileDurably(run.profilePath, dir, PROFILE_FILE)
       await syncDirectory(this.#runsDir)
       const files: SourceFile[] = run.files.map((f) => ({
         fileName: f.fileName,

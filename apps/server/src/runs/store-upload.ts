@@ -24,16 +24,20 @@ export async function storeUpload(
   upload: ReceivedUpload,
   log: FastifyBaseLogger,
 ): Promise<CreatedRun | { runs: CreatedRun[] }> {
+  // The converted documents not (yet) moved into the store.
+  const outputs: string[] = []
   try {
     const { files } = upload
     const [first] = files
     if (first === undefined) throw new Error('an upload has at least one file')
     if (files.length === 1) {
       const converted = await fastify.convertProfile(first.path)
+      outputs.push(converted.jsonPath)
       return await createRun(fastify, log, upload.name ?? defaultName(first), files, converted)
     }
     if (upload.mode === 'merge') {
       const converted = await fastify.convertMergedProfiles(files)
+      outputs.push(converted.jsonPath)
       return await createRun(fastify, log, upload.name ?? mergedName(files), files, converted)
     }
     if (upload.name !== null) {
@@ -42,10 +46,14 @@ export async function storeUpload(
         'A name is for one run: leave the "name" field out when uploading several files as separate runs, or send mode=merge to make one run of them.',
       )
     }
-    return { runs: await createSeparateRuns(fastify, log, files) }
+    return { runs: await createSeparateRuns(fastify, log, files, outputs) }
   } finally {
     // Moved into the store on success; leftovers on failure.
-    await Promise.all(upload.files.map((file) => rm(file.path, { force: true })))
+    await Promise.all(
+      [...upload.files.map((file) => file.path), ...outputs].map((file) =>
+        rm(file, { force: true }),
+      ),
+    )
   }
 }
 
@@ -55,9 +63,12 @@ async function createSeparateRuns(
   fastify: FastifyInstance,
   log: FastifyBaseLogger,
   files: ReceivedFile[],
+  outputs: string[],
 ): Promise<CreatedRun[]> {
   // The converter runs at most two shims at once; the rest wait their turn.
   const results = await Promise.allSettled(files.map((file) => fastify.convertProfile(file.path)))
+  for (const result of results)
+    if (result.status === 'fulfilled') outputs.push(result.value.jsonPath)
   const converted: Converted[] = []
   for (const [index, result] of results.entries()) {
     if (result.status === 'fulfilled') {
@@ -98,7 +109,7 @@ async function createRun(
     name,
     files: files.map((file) => ({ path: file.path, fileName: file.fileName, fileSize: file.size })),
     profile: converted.meta,
-    profileJson: converted.json,
+    profilePath: converted.jsonPath,
   })
   log.info(
     {

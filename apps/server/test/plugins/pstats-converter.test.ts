@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -25,7 +25,9 @@ describe('pstats-converter plugin', () => {
     'converts %s.prof to its golden document',
     async (name) => {
       const app = await buildConverter()
-      const { meta, json } = await app.convertProfile(fixturePath(`${name}.prof`))
+      const { meta, jsonPath } = await app.convertProfile(fixturePath(`${name}.prof`))
+      const json = readFileSync(jsonPath, 'utf8')
+      rmSync(jsonPath)
 
       const golden = JSON.parse(readFileSync(fixturePath(`${name}.json`), 'utf8'))
       expect(JSON.parse(json)).toEqual(golden)
@@ -74,13 +76,17 @@ describe('pstats-converter plugin', () => {
 
 describe('pstats-converter plugin, output checked in a worker thread', () => {
   it('rejects a document that is valid JSON but not a profile, as a 500 and nothing stored', async () => {
-    // A "python" that prints a JSON document of the wrong shape and exits 0.
+    // A "python" that writes a JSON document of the wrong shape (--output) and exits 0.
     const dir = await mkdtemp(path.join(tmpdir(), 'profhub-fake-python-'))
     onTestFinished(() => rm(dir, { recursive: true, force: true }))
     const fake = path.join(dir, 'python3')
-    await writeFile(fake, '#!/bin/sh\necho \'{"formatVersion": 2, "functions": []}\'\n', {
-      mode: 0o755,
-    })
+    await writeFile(
+      fake,
+      '#!/bin/sh\n# -I shim --output PATH input\necho \'{"formatVersion": 2, "functions": []}\' > "$4"\n',
+      {
+        mode: 0o755,
+      },
+    )
     const app = await buildConverter({ PYTHON: fake })
 
     const attempt = app.convertProfile(fixturePath('recursion-py3.11.prof'))

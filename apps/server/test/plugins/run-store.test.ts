@@ -41,7 +41,7 @@ async function openStore(dataDir: string) {
         { path: uploadPath, fileName: fixture, fileSize: (await readFile(uploadPath)).length },
       ],
       profile: converted.meta,
-      profileJson: converted.json,
+      profilePath: converted.jsonPath,
     })
   }
   return { app, store: app.runStore, createRun }
@@ -170,7 +170,7 @@ describe('run-store plugin', () => {
         },
       ],
       profile: converted.meta,
-      profileJson: converted.json,
+      profilePath: converted.jsonPath,
     })
 
     await expect(attempt).rejects.toThrow(/ENOENT/)

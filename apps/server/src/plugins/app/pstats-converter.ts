@@ -1,10 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { ProfileMeta } from '../../converter/profile-workers.ts'
-import { ProfileTooLargeError, runShim, ShimUnavailableError } from '../../converter/run-shim.ts'
+import {
+  MAX_OUTPUT_BYTES,
+  ProfileTooLargeError,
+  runShim,
+  ShimUnavailableError,
+} from '../../converter/run-shim.ts'
 import { Semaphore } from '../../converter/semaphore.ts'
 import { ApiError } from '../../errors.ts'
 
@@ -17,8 +23,11 @@ export interface ShimInput {
 export interface ConvertedProfile {
   /** What the run's row keeps of the document (checked in a worker thread). */
   meta: ProfileMeta
-  /** The document as the shim wrote it: stored as is, so it is not serialized twice. */
-  json: string
+  /**
+   * The file the shim wrote the document to (in DATA_DIR/tmp, on the run files' file system):
+   * stored as is, never read by the main thread. The caller owns it (moves or removes it).
+   */
+  jsonPath: string
 }
 
 declare module 'fastify' {
@@ -57,9 +66,27 @@ function createConverter(fastify: FastifyInstance) {
     input: string | readonly string[],
     describeRejection: (reason: string) => ApiError,
   ): Promise<ConvertedProfile> {
+    await mkdir(fastify.config.uploadDir, { recursive: true })
+    const jsonPath = path.join(fastify.config.uploadDir, `${randomBytes(12).toString('hex')}.json`)
+    try {
+      return { meta: await convertTo(input, jsonPath, describeRejection), jsonPath }
+    } catch (error) {
+      await rm(jsonPath, { force: true })
+      throw error
+    }
+  }
+
+  async function convertTo(
+    input: string | readonly string[],
+    jsonPath: string,
+    describeRejection: (reason: string) => ApiError,
+  ): Promise<ProfileMeta> {
     let outcome
     try {
-      outcome = await slots.run(() => runShim(command, input, CONVERT_TIMEOUT_MS))
+      outcome = await slots.run(() => runShim(command, input, CONVERT_TIMEOUT_MS, jsonPath))
+      if (outcome.kind === 'converted' && (await outputSize(jsonPath)) > MAX_OUTPUT_BYTES) {
+        throw new ProfileTooLargeError('shim: profile too large (output over the limit)')
+      }
     } catch (error) {
       throw translateShimError(error)
     }
@@ -68,10 +95,10 @@ function createConverter(fastify: FastifyInstance) {
     }
     // Parsed and checked in a worker thread: 0.3 s and more for a 100k-function profile's
     // 54 MB, which would block every other request on the event loop.
-    const answer = await fastify.profileWorkers.run({ kind: 'check', json: outcome.json })
+    const answer = await fastify.profileWorkers.run({ kind: 'check', path: jsonPath })
     switch (answer.kind) {
       case 'checked':
-        return { meta: answer.meta, json: outcome.json }
+        return answer.meta
       case 'invalid-json':
         throw new Error(`shim wrote invalid JSON: ${answer.message}`)
       case 'invalid':
@@ -108,6 +135,18 @@ function createConverter(fastify: FastifyInstance) {
         },
       )
     },
+  }
+}
+
+/** The size of the shim's output file; an exit 0 without one is invalid output (a 500). */
+async function outputSize(jsonPath: string): Promise<number> {
+  try {
+    return (await stat(jsonPath)).size
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    throw new Error('shim wrote invalid JSON: it exited 0 without writing its output file', {
+      cause: error,
+    })
   }
 }
 
