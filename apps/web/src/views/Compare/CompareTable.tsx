@@ -1,13 +1,4 @@
-import {
-  memo,
-  useDeferredValue,
-  useEffect,
-  useMemo,
-  useRef,
-  type KeyboardEvent,
-  type MouseEvent,
-} from 'react'
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useDeferredValue, useMemo } from 'react'
 import { formatSeconds, type Change } from '@profhub/profile'
 import { formatCount } from '../../format.ts'
 import { formatSignedCount, formatSignedSeconds } from './diff-text.ts'
@@ -15,6 +6,7 @@ import type { HistoryMode } from '../../navigation.ts'
 import type { CompareSortState } from '../../url-state.ts'
 import commonStyles from '../common/common.module.css'
 import { Text } from '../common/Text.tsx'
+import { useSelectableRows } from '../common/use-selectable-rows.ts'
 import {
   defaultCompareDirection,
   filterCompareRows,
@@ -23,8 +15,6 @@ import {
   type CompareSortKey,
 } from './compare-rows.ts'
 import styles from './CompareTable.module.css'
-
-const ROW_HEIGHT = 24
 
 type Group = 'ncalls' | 'tottime' | 'cumtime'
 type Side = 'before' | 'after' | 'change'
@@ -95,41 +85,13 @@ export function CompareTable({
     return c
   }, [all])
 
-  const scroller = useRef<HTMLDivElement>(null)
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const { scroller, virtualizer, items, tabbable, onRowClick, onKeyDown } = useSelectableRows({
+    rows,
     count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    rowAt: (position: number) => rows[position],
+    selectedPos,
+    onSelect,
   })
-
-  const shownRows = useRef(rows)
-  useEffect(() => {
-    const rowsChanged = shownRows.current !== rows
-    shownRows.current = rows
-    if (selectedPos >= 0)
-      virtualizer.scrollToIndex(selectedPos, { align: rowsChanged ? 'center' : 'auto' })
-    else if (rowsChanged) virtualizer.scrollToOffset(0)
-  }, [rows, selectedPos, virtualizer])
-
-  const pendingFocus = useRef<number | null>(null)
-  useEffect(() => {
-    if (pendingFocus.current === null) return
-    const row = scroller.current?.querySelector<HTMLElement>(
-      `[data-index="${pendingFocus.current}"]`,
-    )
-    if (row) {
-      row.focus({ preventScroll: true })
-      pendingFocus.current = null
-    }
-  })
-
-  const items = virtualizer.getVirtualItems()
-  const tabbable =
-    selectedPos >= 0 && items.some((item) => item.index === selectedPos)
-      ? selectedPos
-      : (items[0]?.index ?? -1)
 
   const onHeaderClick = (key: CompareSortKey) => {
     onSort(
@@ -137,41 +99,6 @@ export function CompareTable({
         ? { key, direction: sort.direction === 'asc' ? 'desc' : 'asc' }
         : { key, direction: defaultCompareDirection(key) },
     )
-  }
-
-  const onRowClick = (event: MouseEvent<HTMLDivElement>) => {
-    const pos = rowPosition(event.target)
-    const row = pos === null ? undefined : rows[pos]
-    if (row) onSelect(row.key, 'push')
-  }
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (rows.length === 0) return
-    const from = rowPosition(event.target) ?? (selectedPos >= 0 ? selectedPos : -1)
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1)
-    const moves: Record<string, number> = {
-      ArrowDown: from + 1,
-      ArrowUp: from - 1,
-      PageDown: from + page,
-      PageUp: from - page,
-      Home: 0,
-      End: rows.length - 1,
-    }
-    if (event.key === 'Enter' || event.key === ' ') {
-      const row = rows[from]
-      if (row) {
-        event.preventDefault()
-        onSelect(row.key, 'push')
-      }
-      return
-    }
-    const target = moves[event.key]
-    if (target === undefined) return
-    event.preventDefault()
-    const to = Math.min(rows.length - 1, Math.max(0, target))
-    pendingFocus.current = to
-    onSelect(rows[to]!.key, 'replace')
-    virtualizer.scrollToIndex(to, { align: 'auto' })
   }
 
   return (
@@ -274,11 +201,6 @@ export function CompareTable({
       </p>
     </div>
   )
-}
-
-function rowPosition(target: EventTarget): number | null {
-  const row = target instanceof Element ? target.closest<HTMLElement>('[data-index]') : null
-  return row ? Number(row.dataset.index) : null
 }
 
 /** `12` or pstats' `12/3` (total/primitive) for recursive functions. */

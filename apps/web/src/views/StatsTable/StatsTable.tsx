@@ -1,13 +1,4 @@
-import {
-  memo,
-  useDeferredValue,
-  useEffect,
-  useMemo,
-  useRef,
-  type KeyboardEvent,
-  type MouseEvent,
-} from 'react'
-import { useVirtualizer } from '@tanstack/react-virtual'
+import { memo, useDeferredValue, useMemo } from 'react'
 import { formatNcalls, formatSeconds, type ProfileDocument } from '@profhub/profile'
 import { formatCount } from '../../format.ts'
 import type { HistoryMode } from '../../navigation.ts'
@@ -19,6 +10,7 @@ import {
 } from '../../selectors.ts'
 import type { SortState } from '../../url-state.ts'
 import { Text } from '../common/Text.tsx'
+import { useSelectableRows } from '../common/use-selectable-rows.ts'
 import {
   defaultTableDirection,
   filterTableIndices,
@@ -26,8 +18,6 @@ import {
   type TableSortKey,
 } from './table-rows.ts'
 import styles from './StatsTable.module.css'
-
-const ROW_HEIGHT = 24
 
 /** pstats' columns, in pstats' order; `label` is each header's accessible name. */
 const COLUMNS: { key: TableSortKey; label: string; description: string }[] = [
@@ -87,46 +77,13 @@ export function StatsTable({
     return index === undefined ? undefined : selectTableRow(profile, index)
   }
 
-  const scroller = useRef<HTMLDivElement>(null)
-  // No React Compiler in this app, so its warning about the virtualizer's unstable API is moot.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const { scroller, virtualizer, items, tabbable, onRowClick, onKeyDown } = useSelectableRows({
+    rows,
     count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    rowAt,
+    selectedPos,
+    onSelect,
   })
-
-  // Keep the selection in view when it moves (keyboard, callers panel, a shared URL) or when the
-  // rows change under it; with no selection, a new order or filter starts from the top.
-  const shownRows = useRef(rows)
-  useEffect(() => {
-    const rowsChanged = shownRows.current !== rows
-    shownRows.current = rows
-    if (selectedPos >= 0)
-      virtualizer.scrollToIndex(selectedPos, { align: rowsChanged ? 'center' : 'auto' })
-    else if (rowsChanged) virtualizer.scrollToOffset(0)
-  }, [rows, selectedPos, virtualizer])
-
-  // After a keyboard move, focus follows the selection once its row is rendered.
-  const pendingFocus = useRef<number | null>(null)
-  useEffect(() => {
-    if (pendingFocus.current === null) return
-    const row = scroller.current?.querySelector<HTMLElement>(
-      `[data-index="${pendingFocus.current}"]`,
-    )
-    if (row) {
-      row.focus({ preventScroll: true })
-      pendingFocus.current = null
-    }
-  })
-
-  const items = virtualizer.getVirtualItems()
-  // One row is in the tab order: the selected one when rendered, else the first rendered.
-  const tabbable =
-    selectedPos >= 0 && items.some((item) => item.index === selectedPos)
-      ? selectedPos
-      : (items[0]?.index ?? -1)
 
   const onHeaderClick = (key: TableSortKey) => {
     onSort(
@@ -134,56 +91,6 @@ export function StatsTable({
         ? { key, direction: sort.direction === 'asc' ? 'desc' : 'asc' }
         : { key, direction: defaultTableDirection(key) },
     )
-  }
-
-  const onRowClick = (event: MouseEvent<HTMLDivElement>) => {
-    const pos = rowPosition(event.target)
-    const row = pos === null ? undefined : rowAt(pos)
-    if (row) onSelect(row.key, 'push')
-  }
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (rows.length === 0) return
-    const from = rowPosition(event.target) ?? (selectedPos >= 0 ? selectedPos : -1)
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1)
-    let to: number
-    switch (event.key) {
-      case 'ArrowDown':
-        to = from + 1
-        break
-      case 'ArrowUp':
-        to = from - 1
-        break
-      case 'PageDown':
-        to = from + page
-        break
-      case 'PageUp':
-        to = from - page
-        break
-      case 'Home':
-        to = 0
-        break
-      case 'End':
-        to = rows.length - 1
-        break
-      case 'Enter':
-      case ' ': {
-        const row = rowAt(from)
-        if (row) {
-          event.preventDefault()
-          onSelect(row.key, 'push')
-        }
-        return
-      }
-      default:
-        return
-    }
-    event.preventDefault()
-    to = Math.min(rows.length - 1, Math.max(0, to))
-    // Arrowing through rows replaces the history entry: Back should not replay every step.
-    pendingFocus.current = to
-    onSelect(rowAt(to)!.key, 'replace')
-    virtualizer.scrollToIndex(to, { align: 'auto' })
   }
 
   return (
@@ -261,11 +168,6 @@ export function StatsTable({
       </p>
     </div>
   )
-}
-
-function rowPosition(target: EventTarget): number | null {
-  const row = target instanceof Element ? target.closest<HTMLElement>('[data-index]') : null
-  return row ? Number(row.dataset.index) : null
 }
 
 interface RowProps {
