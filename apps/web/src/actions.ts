@@ -1,5 +1,5 @@
 import type { Run } from '@profhub/api'
-import { checkFormatVersion, type ProfileDocument } from '@profhub/profile'
+import { readProfileDocument, UnsupportedFormatError, type ProfileDocument } from '@profhub/profile'
 import * as api from './api.ts'
 import { ApiError } from './api.ts'
 import { useAppStore, type Loadable } from './store.ts'
@@ -46,15 +46,15 @@ function settle<T>(promise: Promise<T>): Promise<Loadable<T>> {
 async function fetchProfile(id: string): Promise<ProfileDocument> {
   const doc = await api.getProfile(id)
   try {
-    checkFormatVersion(doc)
-  } catch {
+    return readProfileDocument(doc)
+  } catch (error) {
+    if (!(error instanceof UnsupportedFormatError)) throw error
     throw new ApiError(
       200,
       'Unsupported Format',
       'This profile was converted by a newer profhub server than this page. Reload the page.',
     )
   }
-  return doc
 }
 
 /**

@@ -8,7 +8,7 @@ import type {
   UpdateRun,
   UploadMode,
 } from '@profhub/api'
-import type { ProfileDocument } from '@profhub/profile'
+import type { StoredProfileDocument } from '@profhub/profile'
 
 /**
  * Typed wrappers around profhub's HTTP API (CONTRACT.md). Every failure becomes an `ApiError`
@@ -110,7 +110,7 @@ export function getRun(id: string): Promise<Run> {
   return request(runPath(id))
 }
 
-export function getProfile(id: string): Promise<ProfileDocument> {
+export function getProfile(id: string): Promise<StoredProfileDocument> {
   return request(`${runPath(id)}/profile`)
 }
 

@@ -1,4 +1,5 @@
 export * from './pstats.ts'
+export * from './document.ts'
 export * from './stats.ts'
 export * from './format.ts'
 export * from './call-graph.ts'

@@ -1,12 +1,10 @@
 /**
- * The converted profile document: what the Python shim (`apps/server/shim/pstats_to_json.py`)
- * writes for one pstats dump, what the server stores, and what the web app loads.
+ * A converted profile in memory: one object per function and per call edge, as pstats has them.
+ * On disk and on the wire it travels as columns (`document.ts`); `readProfileDocument` turns
+ * any stored version into this.
  *
  * Everything here comes from an uploaded file: names and paths are untrusted text.
  */
-
-/** Bumped whenever the document's shape changes; readers upgrade older versions step by step. */
-export const FORMAT_VERSION = 1
 
 /**
  * What produced the file. `sampled` is CPython 3.15's sampling profiler (a `("__sampled__",)`
@@ -55,7 +53,6 @@ export interface CallEdge {
 }
 
 export interface ProfileDocument {
-  formatVersion: typeof FORMAT_VERSION
   sourceFormat: SourceFormat
   /** "3.11" when the file's paths or code objects tell, else null. */
   pythonVersion: string | null
@@ -64,15 +61,4 @@ export interface ProfileDocument {
   functions: FunctionStats[]
   /** Sorted by (callee, caller). */
   edges: CallEdge[]
-}
-
-export class UnsupportedFormatError extends Error {}
-
-/** Accepts documents this code can read; refuses newer ones rather than misreading them. */
-export function checkFormatVersion(doc: { formatVersion: unknown }): void {
-  if (doc.formatVersion !== FORMAT_VERSION) {
-    throw new UnsupportedFormatError(
-      `profile format ${String(doc.formatVersion)} is not supported (expected ${FORMAT_VERSION})`,
-    )
-  }
 }

@@ -71,7 +71,6 @@ export function graphFromStacks(text: string): ProfileDocument {
     })
   }
   return {
-    formatVersion: 1,
     sourceFormat: 'cProfile',
     pythonVersion: null,
     summary: {

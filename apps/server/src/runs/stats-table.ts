@@ -1,9 +1,9 @@
-import type { StatRow, StatSortKey } from '@profhub/profile'
+import type { StatRow, StatSortKey, StoredProfileDocument } from '@profhub/profile'
 
 /**
  * A profile's function table in columns, with every sort order of `/stats` worked out once
  * (`orders[key]`: row indices in the order `sortStatRows(rows, key)` gives). Built in a worker
- * thread (`buildStatsColumns`) and sent back with its typed arrays transferred; a request is
+ * thread (`statsColumnsOf`) and sent back with its typed arrays transferred; a request is
  * then a filter and a slice, not a sort.
  */
 export interface StatsColumns {
@@ -21,16 +21,38 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+/** The columns and sort orders of a stored document's functions, whatever its version. */
+export function statsColumnsOf(doc: StoredProfileDocument): StatsColumns {
+  if (doc.formatVersion === 1) return buildStatsColumns(doc.functions)
+  const { strings, functions } = doc
+  return withOrders({
+    names: functions.name.map((index) => strings[index]!),
+    files: functions.file.map((index) => strings[index]!),
+    line: Float64Array.from(functions.line),
+    ncalls: Float64Array.from(functions.ncalls),
+    primitiveCalls: Float64Array.from(functions.primitiveCalls),
+    tottime: Float64Array.from(functions.tottime),
+    cumtime: Float64Array.from(functions.cumtime),
+  })
+}
+
 /** The columns and sort orders of `functions` (the same orders as `sortStatRows`). */
 export function buildStatsColumns(functions: readonly StatRow[]): StatsColumns {
-  const count = functions.length
-  const names = functions.map((row) => row.name)
-  const files = functions.map((row) => row.file)
   const column = (pick: (row: StatRow) => number) => Float64Array.from(functions, pick)
-  const line = column((row) => row.line)
-  const ncalls = column((row) => row.ncalls)
-  const tottime = column((row) => row.tottime)
-  const cumtime = column((row) => row.cumtime)
+  return withOrders({
+    names: functions.map((row) => row.name),
+    files: functions.map((row) => row.file),
+    line: column((row) => row.line),
+    ncalls: column((row) => row.ncalls),
+    primitiveCalls: column((row) => row.primitiveCalls),
+    tottime: column((row) => row.tottime),
+    cumtime: column((row) => row.cumtime),
+  })
+}
+
+function withOrders(columns: Omit<StatsColumns, 'orders'>): StatsColumns {
+  const { names, files, line, ncalls, tottime, cumtime } = columns
+  const count = names.length
   const identity = () => Int32Array.from({ length: count }, (_, index) => index)
   // The contract's tie-breaker (file, line, name ascending); sorting by file is exactly this.
   const byKey = identity().sort(
@@ -42,13 +64,7 @@ export function buildStatsColumns(functions: readonly StatRow[]): StatsColumns {
   const descending = (values: Float64Array) =>
     identity().sort((a, b) => values[b]! - values[a]! || rank[a]! - rank[b]!)
   return {
-    names,
-    files,
-    line,
-    ncalls,
-    primitiveCalls: column((row) => row.primitiveCalls),
-    tottime,
-    cumtime,
+    ...columns,
     orders: {
       cumtime: descending(cumtime),
       tottime: descending(tottime),

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs'
-import { fixturePath } from '@profhub/fixtures'
-import type { ProfileDocument } from '@profhub/profile'
+import { fixturePath, legacyDocumentPath } from '@profhub/fixtures'
+import type { ProfileDocumentV2 } from '@profhub/profile'
 import { describe, expect, it } from 'vitest'
 import { findProfileDocumentProblem } from '../../src/converter/check-profile-document.ts'
 
 const golden = JSON.parse(
   readFileSync(fixturePath('recursion-py3.11.json'), 'utf8'),
-) as ProfileDocument
+) as ProfileDocumentV2
+const { functions, edges, strings } = golden
 
 describe('findProfileDocumentProblem', () => {
   it('accepts the shim’s output', () => {
@@ -15,7 +16,12 @@ describe('findProfileDocumentProblem', () => {
 
   it.each([
     ['not an object', 'profile', /schema/],
-    ['a newer format', { ...golden, formatVersion: 2 }, /schema: \/formatVersion/],
+    ['a newer format', { ...golden, formatVersion: 3 }, /schema: \/formatVersion/],
+    [
+      'the old format (only the shim of this version writes what is stored)',
+      JSON.parse(readFileSync(legacyDocumentPath('recursion-py3.11.v1.json'), 'utf8')),
+      /schema/,
+    ],
     ['a negative time', { ...golden, summary: { ...golden.summary, totalTime: -1 } }, /schema/],
     [
       'a function count that does not match',
@@ -23,9 +29,22 @@ describe('findProfileDocumentProblem', () => {
       /functionCount is 1 but there are 106/,
     ],
     [
+      'columns of different lengths',
+      { ...golden, edges: { ...edges, cumtime: edges.cumtime.slice(1) } },
+      /edges.cumtime has \d+ entries but edges.caller \d+/,
+    ],
+    [
       'an edge to a function that does not exist',
-      { ...golden, edges: [...golden.edges, { ...golden.edges[0]!, callee: 106 }] },
-      /edges\[\d+\] points outside functions/,
+      { ...golden, edges: { ...edges, callee: [...edges.callee.slice(0, -1), 106] } },
+      /edges.callee\[\d+\] points outside its table/,
+    ],
+    [
+      'a name that is not in the string table',
+      {
+        ...golden,
+        functions: { ...functions, name: [strings.length, ...functions.name.slice(1)] },
+      },
+      /functions.name\[0\] points outside its table/,
     ],
   ])('rejects %s', (_label, value, problem) => {
     expect(findProfileDocumentProblem(value)).toMatch(problem)

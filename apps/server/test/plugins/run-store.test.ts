@@ -2,8 +2,8 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { text } from 'node:stream/consumers'
-import { fixturePath } from '@profhub/fixtures'
-import type { StatRow } from '@profhub/profile'
+import { fixturePath, legacyDocumentPath } from '@profhub/fixtures'
+import { readProfileDocument, type StatRow } from '@profhub/profile'
 import Database from 'better-sqlite3'
 import Fastify from 'fastify'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -64,16 +64,18 @@ describe('run-store plugin', () => {
     const golden = JSON.parse(await readFile(fixturePath('recursion-py3.11.json'), 'utf8'))
     const table = await store.readStatsTable(run.id)
     expect(table?.query('file', '', Infinity)).toEqual(
-      golden.functions
-        .map(({ file, line, name, ncalls, primitiveCalls, tottime, cumtime }: StatRow) => ({
-          file,
-          line,
-          name,
-          ncalls,
-          primitiveCalls,
-          tottime,
-          cumtime,
-        }))
+      readProfileDocument(golden)
+        .functions.map(
+          ({ file, line, name, ncalls, primitiveCalls, tottime, cumtime }: StatRow) => ({
+            file,
+            line,
+            name,
+            ncalls,
+            primitiveCalls,
+            tottime,
+            cumtime,
+          }),
+        )
         .sort((a: StatRow, b: StatRow) =>
           a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line,
         ),
@@ -81,6 +83,25 @@ describe('run-store plugin', () => {
     const json = await store.openProfileJson(run.id)
     expect(JSON.parse(await text(json!.stream))).toEqual(golden)
     expect(await store.get(run.id)).toEqual(run)
+  })
+
+  it('reads runs that an older profhub stored in formatVersion 1', async () => {
+    const dataDir = await tempDataDir()
+    const older = await openStore(dataDir)
+    const run = await older.createRun('recursion-py3.11.prof')
+    await older.app.close()
+    const legacy = await readFile(legacyDocumentPath('recursion-py3.11.v1.json'))
+    await writeFile(path.join(dataDir, 'runs', run.id, 'profile.json'), legacy)
+
+    const { store } = await openStore(dataDir)
+    const golden = JSON.parse(await readFile(fixturePath('recursion-py3.11.json'), 'utf8'))
+    const rows = (await store.readStatsTable(run.id))?.query('cumtime', '', Infinity)
+    expect(rows).toHaveLength(golden.summary.functionCount)
+    expect(rows?.[0]).toEqual(
+      readProfileDocument(golden).functions.find((fn) => fn.name === rows?.[0]?.name),
+    )
+    const json = await store.openProfileJson(run.id)
+    expect(Buffer.from(await text(json!.stream))).toEqual(legacy)
   })
 
   it('lists newest first, in upload order even within one millisecond', async () => {

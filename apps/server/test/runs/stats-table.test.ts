@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs'
-import { fixturePath } from '@profhub/fixtures'
+import { fixturePath, legacyDocumentPath } from '@profhub/fixtures'
 import {
   filterStatRows,
   type ProfileDocument,
+  readProfileDocument,
+  writeProfileDocument,
   STAT_SORT_KEYS,
   sortStatRows,
   type StatRow,
 } from '@profhub/profile'
 import { describe, expect, it } from 'vitest'
-import { buildStatsColumns, StatsTable } from '../../src/runs/stats-table.ts'
+import { buildStatsColumns, statsColumnsOf, StatsTable } from '../../src/runs/stats-table.ts'
 
 function rowsOf(fixture: string): StatRow[] {
-  const document = JSON.parse(readFileSync(fixturePath(fixture), 'utf8')) as ProfileDocument
-  return document.functions.map(
+  return documentOf(fixture).functions.map(
     ({ file, line, name, ncalls, primitiveCalls, tottime, cumtime }) => ({
       file,
       line,
@@ -25,12 +26,16 @@ function rowsOf(fixture: string): StatRow[] {
   )
 }
 
+function documentOf(fixture: string): ProfileDocument {
+  return readProfileDocument(JSON.parse(readFileSync(fixturePath(fixture), 'utf8')))
+}
+
 describe('StatsTable', () => {
   it.each(['recursion-py3.11.json', 'hostile_names.json', 'recursion-py2.7.json'])(
     'answers exactly as filter + sort + slice of %s would',
     (fixture) => {
       const rows = rowsOf(fixture)
-      const table = new StatsTable(buildStatsColumns(rows))
+      const table = new StatsTable(statsColumnsOf(writeProfileDocument(documentOf(fixture))))
       for (const sort of STAT_SORT_KEYS) {
         for (const filter of ['', 'PY', ' rec ', '<', 'no such text']) {
           for (const limit of [1, 7, 100_000]) {
@@ -42,4 +47,13 @@ describe('StatsTable', () => {
       }
     },
   )
+})
+
+describe('statsColumnsOf', () => {
+  it('reads a document stored in formatVersion 1 like its version 2', () => {
+    const v1 = JSON.parse(readFileSync(legacyDocumentPath('recursion-py3.11.v1.json'), 'utf8'))
+    const v2 = JSON.parse(readFileSync(fixturePath('recursion-py3.11.json'), 'utf8'))
+    expect(statsColumnsOf(v1)).toEqual(statsColumnsOf(v2))
+    expect(statsColumnsOf(v2)).toEqual(buildStatsColumns(rowsOf('recursion-py3.11.json')))
+  })
 })

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process'
 import { fixturePath, PYTHON, runShim, SHIM } from '@profhub/fixtures'
-import type { ProfileDocument } from '@profhub/profile'
+import { readProfileDocument, type ProfileDocument } from '@profhub/profile'
 import { describe, expect, it } from 'vitest'
 
 function merge(...fixtures: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -19,13 +19,13 @@ function merge(...fixtures: string[]): Promise<{ code: number; stdout: string; s
 }
 
 async function single(fixture: string): Promise<ProfileDocument> {
-  return JSON.parse((await runShim(fixturePath(fixture))).stdout) as ProfileDocument
+  return readProfileDocument(JSON.parse((await runShim(fixturePath(fixture))).stdout))
 }
 
 async function merged(...fixtures: string[]): Promise<ProfileDocument> {
   const { code, stdout, stderr } = await merge(...fixtures)
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
-  return JSON.parse(stdout) as ProfileDocument
+  return readProfileDocument(JSON.parse(stdout))
 }
 
 describe('pstats_to_json.py --merge', () => {

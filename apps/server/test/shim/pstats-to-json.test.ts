@@ -18,12 +18,23 @@ import {
   type ShimResult,
   type SummaryRow,
 } from '@profhub/fixtures'
-import type { FunctionStats, ProfileDocument } from '@profhub/profile'
+import {
+  readProfileDocument,
+  type FunctionStats,
+  type ProfileDocument,
+  type ProfileDocumentV2,
+} from '@profhub/profile'
+import { findProfileDocumentProblem } from '../../src/converter/check-profile-document.ts'
 
-async function convert(name: string): Promise<ProfileDocument> {
+/** The shim's output as written. */
+async function convertToDocument(name: string): Promise<ProfileDocumentV2> {
   const { code, stdout, stderr } = await runShim(fixturePath(name))
   expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
-  return JSON.parse(stdout) as ProfileDocument
+  return JSON.parse(stdout) as ProfileDocumentV2
+}
+
+async function convert(name: string): Promise<ProfileDocument> {
+  return readProfileDocument(await convertToDocument(name))
 }
 
 /** Python's string order (code points); JS `<` compares UTF-16 units, which differs above U+FFFF. */
@@ -66,7 +77,6 @@ describe.each(profiles)('%s', (name) => {
 
   it('reports what pstats reports', async () => {
     const doc = await convert(name)
-    expect(doc.formatVersion).toBe(1)
     expect(doc.sourceFormat).toBe(UNDETECTABLE[name] ?? summary.sourceFormat)
     const { totalTime, ...counts } = doc.summary
     expect(counts).toEqual({
@@ -102,6 +112,13 @@ describe.each(profiles)('%s', (name) => {
     }
   })
 
+  it('is a document the server stores, with each text once', async () => {
+    const raw = await convertToDocument(name)
+    expect(raw.formatVersion).toBe(2)
+    expect(findProfileDocumentProblem(raw)).toBeNull()
+    expect(new Set(raw.strings).size).toBe(raw.strings.length)
+  })
+
   it('is sorted and consistent', async () => {
     const doc = await convert(name)
     const sorted = [...doc.functions].sort(byKey)
@@ -118,7 +135,9 @@ const goldens = profiles.filter((name) => existsSync(goldenPath(name)))
 
 describe('golden output (fixtures/regenerate-golden.sh)', () => {
   it.each(goldens)('%s', async (name) => {
-    expect(await convert(name)).toEqual(JSON.parse(readFileSync(goldenPath(name), 'utf8')))
+    expect(await convertToDocument(name)).toEqual(
+      JSON.parse(readFileSync(goldenPath(name), 'utf8')),
+    )
   })
 })
 
@@ -228,7 +247,7 @@ describe('crafted input', () => {
       "{('a.py', 1, 'f'): (1, 1, 0.5, 1, {('gone.py', 2, 'g'): (1, 1, 0.5, 1)})}",
     )
     expect(result.code).toBe(0)
-    const doc = JSON.parse(result.stdout) as ProfileDocument
+    const doc = readProfileDocument(JSON.parse(result.stdout) as ProfileDocumentV2)
     expect(doc.functions).toHaveLength(1)
     expect(doc.edges).toEqual([])
     expect(doc.summary).toEqual({

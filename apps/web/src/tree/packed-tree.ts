@@ -106,7 +106,6 @@ export function unpackProfile(packed: PackedProfile): ProfileDocument {
     cumtime: orNull(packed.edgeCumtime[i]!),
   }))
   return {
-    formatVersion: 1,
     sourceFormat: packed.sourceFormat,
     pythonVersion: null,
     summary: packed.summary,

@@ -114,7 +114,7 @@ describe('a stored run', () => {
     expect(response.headers['cache-control']).toBe('private, max-age=31536000, immutable')
     const golden = JSON.parse(readFileSync(fixturePath('recursion-py3.11.json'), 'utf8'))
     expect(response.json()).toEqual(golden)
-    expect(response.json().formatVersion).toBe(1)
+    expect(response.json().formatVersion).toBe(2)
 
     const etag = response.headers.etag as string
     expect(etag).toMatch(/^".+"$/)
