@@ -26,10 +26,15 @@ export interface RunStore {
    * cached: a run's profile never changes).
    */
   readStatsTable(id: string): Promise<StatsTable | null>
-  /** The stored document's JSON text, for sending as is. */
-  openProfileJson(id: string): Promise<StoredBlob | null>
+  /**
+   * The stored document's JSON text, for sending as is; with `encoding`, its compressed copy
+   * instead, or null while there is none (the store then makes one).
+   */
+  openProfileJson(id: string, encoding?: 'br'): Promise<StoredBlob | null>
   /** The bytes of the run's `index`th uploaded file (0: the first; merged runs have several). */
   openOriginal(id: string, index?: number): Promise<StoredBlob | null>
+  /** Waits for the work a store does after answering (compressed copies of new runs). */
+  settle(): Promise<void>
   /** Throws if the store cannot answer (used by /api/health). */
   ping(): Promise<void>
   close(): Promise<void>

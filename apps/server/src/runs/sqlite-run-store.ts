@@ -2,6 +2,7 @@ import { mkdir, open, readdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { Run, SourceFile } from '@profhub/api'
+import { CompressedCopies } from './compressed-copies.ts'
 import { moveFileDurably, syncDirectory } from './durable-files.ts'
 import { ProfileCache } from './profile-cache.ts'
 import { createRunId } from './run-id.ts'
@@ -22,6 +23,7 @@ import { migrate } from './sqlite-schema.ts'
 //   runs/<id>/original.prof     the uploaded bytes (the first file of a merged run)
 //   runs/<id>/original-<i>.prof the other files of a merged run, i = 1, 2, … in upload order
 //   runs/<id>/profile.json      the converted document
+//   runs/<id>/profile.json.br   its brotli copy, made after the run is stored (compressed-copies.ts)
 // A run's files are made durable before its row is inserted, and its row is deleted before
 // its files, so the row is the commit point: a directory without a row is garbage.
 
@@ -58,6 +60,8 @@ export interface SqliteRunStoreOptions {
   loadStatsTable: (file: string) => Promise<StatsTable | null>
   /** The stats tables cache's budget, in (estimated) bytes. */
   cacheBytes: number
+  /** Where compressed copies are written before they are moved into place; emptied at startup. */
+  scratchDir: string
 }
 
 export class SqliteRunStore implements RunStore {
@@ -65,6 +69,7 @@ export class SqliteRunStore implements RunStore {
   readonly #runsDir: string
   readonly #cache: ProfileCache
   readonly #loadStatsTable: SqliteRunStoreOptions['loadStatsTable']
+  readonly #copies: CompressedCopies
   /** Tables being loaded: concurrent requests for a run share one load. */
   readonly #loading = new Map<string, Promise<StatsTable | null>>()
   /** Keeps createdAt strictly increasing, so "newest first" is the upload order. */
@@ -75,6 +80,7 @@ export class SqliteRunStore implements RunStore {
     this.#runsDir = path.join(dataDir, 'runs')
     this.#cache = new ProfileCache(options.cacheBytes)
     this.#loadStatsTable = options.loadStatsTable
+    this.#copies = new CompressedCopies(options.scratchDir)
     const newest = db.prepare('SELECT max(created_at) AS t FROM runs').get() as { t: string | null }
     this.#lastCreatedAt = newest.t === null ? 0 : Date.parse(newest.t)
   }
@@ -138,6 +144,7 @@ export class SqliteRunStore implements RunStore {
         )
         .run(row)
       // Not cached: the table is built when /stats first asks for it.
+      this.#copies.make(path.join(dir, PROFILE_FILE))
       return toRun(row)
     } catch (error) {
       await rm(dir, { recursive: true, force: true })
@@ -194,6 +201,8 @@ export class SqliteRunStore implements RunStore {
     const { changes } = this.#db.prepare('DELETE FROM runs WHERE id = ?').run(id)
     this.#cache.delete(id)
     if (changes === 0) return false
+    // A copy renamed into the directory while it is being removed would make the removal fail.
+    await this.#copies.settle(path.join(this.#runsDir, id, PROFILE_FILE))
     await rm(path.join(this.#runsDir, id), { recursive: true, force: true })
     return true
   }
@@ -217,8 +226,14 @@ export class SqliteRunStore implements RunStore {
     return table
   }
 
-  async openProfileJson(id: string): Promise<StoredBlob | null> {
-    return this.#openBlob(id, PROFILE_FILE)
+  async openProfileJson(id: string, encoding?: 'br'): Promise<StoredBlob | null> {
+    if (encoding === undefined) return this.#openBlob(id, PROFILE_FILE)
+    const blob = await this.#openBlob(id, CompressedCopies.pathOf(PROFILE_FILE))
+    // Runs stored before copies existed, or whose copy a crash lost, get one now.
+    if (blob === null && (await this.get(id)) !== null) {
+      this.#copies.make(path.join(this.#runsDir, id, PROFILE_FILE))
+    }
+    return blob
   }
 
   async openOriginal(id: string, index = 0): Promise<StoredBlob | null> {
@@ -226,11 +241,16 @@ export class SqliteRunStore implements RunStore {
     return this.#openBlob(id, originalFile(index))
   }
 
+  async settle(): Promise<void> {
+    await this.#copies.settle()
+  }
+
   async ping(): Promise<void> {
     this.#db.prepare('SELECT 1').get()
   }
 
   async close(): Promise<void> {
+    await this.settle()
     this.#db.close()
   }
 

@@ -17,6 +17,7 @@ export default fp(
     // The only backend so far; a second one would be chosen here from the config.
     const store = await SqliteRunStore.open(fastify.config.dataDir, {
       cacheBytes: fastify.config.profileCacheBytes,
+      scratchDir: fastify.config.uploadDir,
       async loadStatsTable(file) {
         const answer = await fastify.profileWorkers.run({ kind: 'table', path: file })
         if (answer.kind === 'table') return new StatsTable(answer.columns)

@@ -17,6 +17,7 @@ import {
   UpdateRunSchema,
 } from '@profhub/api'
 import { FORMAT_VERSION } from '@profhub/profile'
+import { acceptsBrotli } from '../../../runs/compressed-copies.ts'
 import { ApiError, runNotFound } from '../../../errors.ts'
 import { formatAttachmentDisposition } from '../../../runs/content-disposition.ts'
 import { parseName, receiveUpload } from '../../../runs/receive-upload.ts'
@@ -103,12 +104,22 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     // upgrades stored documents when it reads them.
     const etag = `"v${FORMAT_VERSION}-${id}"`
     if (isFresh(request.headers['if-none-match'], etag) && (await store.get(id)) !== null) {
-      return reply.code(304).headers(profileCacheHeaders(etag)).send()
+      return reply
+        .code(304)
+        .headers(profileCacheHeaders(etag))
+        .header('vary', 'accept-encoding')
+        .send()
     }
-    const blob = await store.openProfileJson(id)
+    // Compressed once when stored (compressed-copies.ts) rather than on every download.
+    const brotli = acceptsBrotli(request.headers['accept-encoding'])
+      ? await store.openProfileJson(id, 'br')
+      : null
+    const blob = brotli ?? (await store.openProfileJson(id))
     if (blob === null) throw runNotFound()
+    if (brotli !== null) reply.header('content-encoding', 'br')
     return reply
       .headers(profileCacheHeaders(etag))
+      .header('vary', 'accept-encoding')
       .type('application/json; charset=utf-8')
       .header('content-length', blob.size)
       .send(blob.stream)

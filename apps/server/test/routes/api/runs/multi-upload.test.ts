@@ -188,6 +188,7 @@ describe('POST /api/runs limits for several files', () => {
     const limit = (sizeOf('shapes-py3.11.prof') * 1.5) / 1024 / 1024
     const { app, dataDir } = await build({ MAX_UPLOAD_MB: String(limit) })
     expect((await uploadMany(app, ['shapes-py3.11.prof'])).statusCode).toBe(201)
+    await app.runStore.settle() // the kept run's compressed copy
     const before = await listDataFiles(dataDir)
 
     for (const mode of ['separate', 'merge']) {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
-import { brotliDecompressSync } from 'node:zlib'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { fixturePath } from '@profhub/fixtures'
 import { describe, expect, it } from 'vitest'
 import { build, upload, uploadRun } from '../../../helper.ts'
@@ -145,6 +145,49 @@ describe('a stored run', () => {
     expect(response.headers['content-encoding']).toBe('br')
     const json = JSON.parse(brotliDecompressSync(response.rawPayload).toString('utf8'))
     expect(json.summary.functionCount).toBe(106)
+  })
+
+  it('sends a copy compressed once, when the run was stored', async () => {
+    const { app, dataDir } = await build()
+    const { id } = await uploadRun(app, 'recursion-py3.11.prof')
+    const copy = path.join(dataDir, 'runs', id, 'profile.json.br')
+    await expect.poll(() => existsSync(copy)).toBe(true)
+
+    const response = await app.inject({
+      url: `/api/runs/${id}/profile`,
+      headers: { 'accept-encoding': 'gzip, br;q=0.9' },
+    })
+    expect(response.headers['content-encoding']).toBe('br')
+    expect(response.headers.vary).toMatch(/accept-encoding/i)
+    expect(response.rawPayload).toEqual(readFileSync(copy))
+    const golden = JSON.parse(readFileSync(fixturePath('recursion-py3.11.json'), 'utf8'))
+    expect(JSON.parse(brotliDecompressSync(response.rawPayload).toString('utf8'))).toEqual(golden)
+
+    for (const acceptEncoding of ['gzip', 'br;q=0, gzip']) {
+      const gzip = await app.inject({
+        url: `/api/runs/${id}/profile`,
+        headers: { 'accept-encoding': acceptEncoding },
+      })
+      expect(gzip.headers['content-encoding'], acceptEncoding).toBe('gzip')
+      expect(JSON.parse(gunzipSync(gzip.rawPayload).toString('utf8'))).toEqual(golden)
+    }
+  })
+
+  it('makes the compressed copy again when it is missing', async () => {
+    const { app, dataDir } = await build()
+    const { id } = await uploadRun(app, 'recursion-py3.11.prof')
+    const copy = path.join(dataDir, 'runs', id, 'profile.json.br')
+    await expect.poll(() => existsSync(copy)).toBe(true)
+    rmSync(copy)
+
+    const first = await app.inject({
+      url: `/api/runs/${id}/profile`,
+      headers: { 'accept-encoding': 'br' },
+    })
+    expect(JSON.parse(brotliDecompressSync(first.rawPayload).toString('utf8')).formatVersion).toBe(
+      2,
+    )
+    await expect.poll(() => existsSync(copy)).toBe(true)
   })
 
   it('downloads the original bytes under the uploaded file name', async () => {

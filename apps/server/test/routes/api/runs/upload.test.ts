@@ -67,6 +67,7 @@ describe('POST /api/runs', () => {
   it('rejects every bad_* file with a 400 that says why, leaving nothing behind', async () => {
     const { app, dataDir } = await build()
     const kept = await uploadRun(app, 'recursion-py3.11.prof')
+    await app.runStore.settle() // the kept run's compressed copy
     const filesBefore = await listDataFiles(dataDir)
     const keptFile = (await app.inject(`/api/runs/${kept.id}/file`)).rawPayload
 
