@@ -3,95 +3,111 @@ import {
   buildCallGraph,
   buildCallTree,
   buildInvertedTree,
+  type CallGraph,
   type CallTree,
   type ProfileDocument,
 } from '@profhub/profile'
-import { packProfile, transferables, unpackTree, type PackedTree } from './packed-tree.ts'
+import { packProfile, transferables, unpackTree } from './packed-tree.ts'
 import { INVERTED_OPTIONS, TREE_OPTIONS } from './tree-options.ts'
+import type { WorkerAnswer } from './call-tree.worker.ts'
 
 /**
- * The call trees of each loaded profile (top-down for the sunburst and icicle, bottom-up for
- * the butterfly view), built once (a memoized selector that may answer later).
+ * The call trees of each loaded profile, built once: top-down for the sunburst and icicle,
+ * bottom-up for the butterfly view (memoized selectors that may answer later).
  * Small profiles are built on the spot; big ones in a Web Worker, because a 100k-function profile
- * takes ~0.4 s and would freeze the page. Like the other selectors it is cached beside the
- * document (a WeakMap), never stored in the zustand store.
+ * takes ~0.4 s and would freeze the page. The worker sends the top-down tree as soon as it has
+ * it, so that the charts paint without waiting for the bottom-up tree. Like the other
+ * selectors it is cached beside the document (a WeakMap), never in the zustand store.
  */
 
 export type TreeState =
   | { status: 'building' }
-  | { status: 'ready'; tree: CallTree; inverted: CallTree }
+  | { status: 'ready'; tree: CallTree }
   | { status: 'error'; message: string }
+
+type Kind = 'tree' | 'inverted'
 
 /** Below this many functions + edges the build takes a few milliseconds: no worker. */
 const SMALL = 20_000
 
 const BUILDING: TreeState = { status: 'building' }
-const cache = new WeakMap<ProfileDocument, TreeState>()
+const cache = new WeakMap<ProfileDocument, Record<Kind, TreeState>>()
+const graphs = new WeakMap<ProfileDocument, CallGraph>()
 const listeners = new Set<() => void>()
 
-function settle(doc: ProfileDocument, state: TreeState): void {
-  performance.mark('profhub:tree-ready')
-  cache.set(doc, state)
+function settle(doc: ProfileDocument, kind: Kind, state: TreeState): void {
+  if (kind === 'tree') performance.mark('profhub:tree-ready')
+  const states = cache.get(doc)
+  if (states) states[kind] = state
   for (const listener of listeners) listener()
 }
 
 function buildInWorker(doc: ProfileDocument): void {
   const worker = new Worker(new URL('./call-tree.worker.ts', import.meta.url), { type: 'module' })
-  worker.onmessage = (
-    event: MessageEvent<
-      { ok: true; tree: PackedTree; inverted: PackedTree } | { ok: false; message: string }
-    >,
-  ) => {
-    worker.terminate()
-    const data = event.data
-    settle(
-      doc,
-      data.ok
-        ? {
-            status: 'ready',
-            tree: unpackTree(data.tree, doc),
-            inverted: unpackTree(data.inverted, doc),
-          }
-        : { status: 'error', message: data.message },
-    )
+  worker.onmessage = ({ data }: MessageEvent<WorkerAnswer>) => {
+    if (!data.ok) {
+      // A tree that failed takes the other one with it (the worker stops there).
+      worker.terminate()
+      const failed: TreeState = { status: 'error', message: data.message }
+      settle(doc, data.kind, failed)
+      if (data.kind === 'tree') settle(doc, 'inverted', failed)
+      return
+    }
+    if (data.kind === 'inverted') worker.terminate()
+    settle(doc, data.kind, { status: 'ready', tree: unpackTree(data.tree, doc) })
   }
   worker.onerror = (event) => {
     worker.terminate()
     // No worker (a blocked script, an old browser): build here after all.
     event.preventDefault()
-    settle(doc, buildHere(doc))
+    settle(doc, 'tree', buildHere(doc, 'tree'))
+    settle(doc, 'inverted', buildHere(doc, 'inverted'))
   }
   const packed = packProfile(doc)
   worker.postMessage(packed, transferables(packed))
 }
 
-function buildHere(doc: ProfileDocument): TreeState {
+function buildHere(doc: ProfileDocument, kind: Kind): TreeState {
   try {
-    const graph = buildCallGraph(doc)
+    let graph = graphs.get(doc)
+    if (!graph) graphs.set(doc, (graph = buildCallGraph(doc)))
     return {
       status: 'ready',
-      tree: buildCallTree(graph, TREE_OPTIONS),
-      inverted: buildInvertedTree(graph, INVERTED_OPTIONS),
+      tree:
+        kind === 'tree'
+          ? buildCallTree(graph, TREE_OPTIONS)
+          : buildInvertedTree(graph, INVERTED_OPTIONS),
     }
   } catch (error) {
     return { status: 'error', message: error instanceof Error ? error.message : String(error) }
   }
 }
 
-/** The tree's state, starting its build the first time a document is asked for. */
-export function selectCallTree(doc: ProfileDocument): TreeState {
-  let state = cache.get(doc)
-  if (state) return state
-  performance.mark('profhub:tree-start')
-  if (doc.functions.length + doc.edges.length < SMALL || typeof Worker === 'undefined') {
-    state = buildHere(doc)
-    performance.mark('profhub:tree-ready')
-  } else {
-    state = BUILDING
-    buildInWorker(doc)
+function selectTreeState(doc: ProfileDocument, kind: Kind): TreeState {
+  let states = cache.get(doc)
+  if (!states) {
+    performance.mark('profhub:tree-start')
+    const small = doc.functions.length + doc.edges.length < SMALL || typeof Worker === 'undefined'
+    // Small profiles: each tree is built the first time it is asked for.
+    states = small ? ({} as Record<Kind, TreeState>) : { tree: BUILDING, inverted: BUILDING }
+    cache.set(doc, states)
+    if (!small) buildInWorker(doc)
   }
-  cache.set(doc, state)
-  return state
+  if (!states[kind]) {
+    states[kind] = buildHere(doc, kind)
+    if (kind === 'tree') performance.mark('profhub:tree-ready')
+  }
+  return states[kind]
+}
+
+/** The top-down call tree's state, starting its build the first time a document is asked for. */
+export function selectCallTree(doc: ProfileDocument): TreeState {
+  return selectTreeState(doc, 'tree')
+}
+
+/** The bottom-up tree's state (own time at the top, callers below). */
+export function selectInvertedTree(doc: ProfileDocument): TreeState {
+  return selectTreeState(doc, 'inverted')
 }
 
 function subscribe(listener: () => void): () => void {
@@ -101,4 +117,8 @@ function subscribe(listener: () => void): () => void {
 
 export function useCallTree(doc: ProfileDocument): TreeState {
   return useSyncExternalStore(subscribe, () => selectCallTree(doc))
+}
+
+export function useInvertedTree(doc: ProfileDocument): TreeState {
+  return useSyncExternalStore(subscribe, () => selectInvertedTree(doc))
 }

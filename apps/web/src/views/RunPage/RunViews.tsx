@@ -9,7 +9,7 @@ import { updateView, type HistoryMode } from '../../navigation.ts'
 import { functionKey } from '../../profile-index.ts'
 import { selectFocusSteps, selectHeaviestOccurrences, selectProfileIndex } from '../../selectors.ts'
 import { formatFocusPath, resolveFocusPath } from '../../tree/focus-path.ts'
-import { useCallTree } from '../../tree/tree-loader.ts'
+import { useCallTree, useInvertedTree } from '../../tree/tree-loader.ts'
 import { urlFromViewState, type Tab, type ViewState } from '../../url-state.ts'
 import { Breadcrumb, type Crumb } from '../Breadcrumb/Breadcrumb.tsx'
 import { Butterfly } from '../Butterfly/Butterfly.tsx'
@@ -42,7 +42,10 @@ export function RunViews({ profile, view }: { profile: ProfileDocument; view: Vi
   const selectedIndex = view.selected === null ? null : (index.byKey.get(view.selected) ?? null)
   const selectedFunction = selectedIndex === null ? null : profile.functions[selectedIndex]
   const treeState = useCallTree(profile)
+  const invertedState = useInvertedTree(profile)
   const tree = treeState.status === 'ready' ? treeState.tree : null
+  // The tree the current tab draws (the table draws none).
+  const shownState = view.tab === 'butterfly' ? invertedState : treeState
   const stepOf = selectFocusSteps(profile)
   const focus = useMemo(
     () => (tree ? resolveFocusPath(tree, view.focus, stepOf) : null),
@@ -148,23 +151,23 @@ export function RunViews({ profile, view }: { profile: ProfileDocument; view: Vi
             )}
           </div>
         )}
-        {view.tab !== 'table' && treeState.status === 'building' && (
+        {view.tab !== 'table' && shownState.status === 'building' && (
           <p role="status" className={styles.message}>
             Building the call tree…
           </p>
         )}
-        {view.tab !== 'table' && treeState.status === 'error' && (
+        {view.tab !== 'table' && shownState.status === 'error' && (
           <p role="alert" className={styles.message}>
-            Could not build the call tree: {treeState.message}
+            Could not build the call tree: {shownState.message}
           </p>
         )}
         {view.tab === 'sunburst' && chartProps && <Sunburst {...chartProps} />}
         {view.tab === 'icicle' && chartProps && <Icicle {...chartProps} />}
-        {view.tab === 'butterfly' && treeState.status === 'ready' && (
+        {view.tab === 'butterfly' && invertedState.status === 'ready' && (
           <Butterfly
             profile={profile}
             index={index}
-            inverted={treeState.inverted}
+            inverted={invertedState.tree}
             view={view}
             selectedIndex={selectedIndex}
             onSelect={select}
