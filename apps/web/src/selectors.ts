@@ -15,6 +15,7 @@ import {
   type LegendEntry,
 } from './chart-colors.ts'
 import { displayText } from './display-text.ts'
+import { computePartition, type Partition } from './layout/partition.ts'
 import { computeProfileIndex, functionKey, type ProfileIndex } from './profile-index.ts'
 import { computeHeaviestOccurrences, hashFunctionKey } from './tree/focus-path.ts'
 import { ALL_FUNCTIONS, shortLabel } from './views/Charts/node-text.ts'
@@ -189,4 +190,24 @@ export function selectTreeDiff(diff: ProfileDiff, before: CallTree, after: CallT
   let value = inner.get(after)
   if (!value) inner.set(after, (value = diffCallTrees(before, after, diff.matching)))
   return value
+}
+
+const partitions = new WeakMap<CallTreeNode, Map<string, Partition>>()
+
+/**
+ * The layout of a focused subtree, shared by the sunburst and the icicle (both draw the same
+ * cells), so that switching tabs does not lay out 100k-function trees again. A few depth and
+ * cutoff settings are kept per focused node.
+ */
+export function selectPartition(focus: CallTreeNode, depth: number, cutoff: number): Partition {
+  let byOptions = partitions.get(focus)
+  if (!byOptions) partitions.set(focus, (byOptions = new Map()))
+  const key = `${depth}/${cutoff}`
+  let partition = byOptions.get(key)
+  if (!partition) {
+    partition = computePartition(focus, { depth, minFraction: cutoff / 100 })
+    if (byOptions.size >= 4) byOptions.delete(byOptions.keys().next().value!)
+    byOptions.set(key, partition)
+  }
+  return partition
 }

@@ -9,13 +9,13 @@ import {
   type ProfileDocument,
 } from '@profhub/profile'
 import { computeSearchMatches } from '../../chart-colors.ts'
-import { computePartition } from '../../layout/partition.ts'
 import type { HistoryMode } from '../../navigation.ts'
 import { compareEdges, type ProfileIndex } from '../../profile-index.ts'
 import {
   selectChartLabels,
   selectFunctionColors,
   selectInvertedRoots,
+  selectPartition,
   selectTableRow,
 } from '../../selectors.ts'
 import type { ViewState } from '../../url-state.ts'
@@ -210,7 +210,7 @@ function BottomUp({
   const focus: CallTreeNode =
     (selectedIndex === null ? undefined : roots.get(selectedIndex)) ?? inverted.top
   const partition = useMemo(
-    () => computePartition(focus, { depth: view.depth, minFraction: view.cutoff / 100 }),
+    () => selectPartition(focus, view.depth, view.cutoff),
     [focus, view.depth, view.cutoff],
   )
   const search = useDeferredValue(view.search)

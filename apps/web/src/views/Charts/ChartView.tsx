@@ -6,10 +6,15 @@ import {
   type ProfileDocument,
 } from '@profhub/profile'
 import { computeSearchMatches } from '../../chart-colors.ts'
-import { computePartition, type Partition } from '../../layout/partition.ts'
+import type { Partition } from '../../layout/partition.ts'
 import type { HistoryMode } from '../../navigation.ts'
 import type { ProfileIndex } from '../../profile-index.ts'
-import { selectChartLabels, selectFunctionColors, selectLegend } from '../../selectors.ts'
+import {
+  selectChartLabels,
+  selectFunctionColors,
+  selectLegend,
+  selectPartition,
+} from '../../selectors.ts'
 import type { ViewState } from '../../url-state.ts'
 import { CallersPanel } from '../CallersPanel/CallersPanel.tsx'
 import commonStyles from '../common/common.module.css'
@@ -70,7 +75,7 @@ export function ChartView(props: ChartViewProps) {
   )
   // What is drawn once any zoom settles: the focused subtree, as deep and fine as asked.
   const partition = useMemo(
-    () => computePartition(focus, { depth: view.depth, minFraction: view.cutoff / 100 }),
+    () => selectPartition(focus, view.depth, view.cutoff),
     [focus, view.depth, view.cutoff],
   )
   const total = tree.total
