@@ -11,6 +11,7 @@ import type {
   FastifyServerOptions,
 } from 'fastify'
 import { INTERNAL_ERROR_BODY, isApiError } from './errors.ts'
+import { profilePreloads } from './page-preloads.ts'
 import { formatValidationMessage } from './format-validation-message.ts'
 import type { ProfileWorkers } from './converter/profile-workers.ts'
 import { type AppConfig, parseConfig } from './plugins/app/config.ts'
@@ -110,5 +111,7 @@ async function handleNotFound(config: AppConfig, request: FastifyRequest, reply:
         'The profhub web app is not built yet: run `pnpm build` (or `pnpm start`), then reload.\n',
       )
   }
+  const preloads = profilePreloads(pathname)
+  if (preloads !== null) reply.header('link', preloads)
   return reply.header('cache-control', 'no-cache').sendFile('index.html')
 }

@@ -44,6 +44,21 @@ describe('the web app', () => {
     },
   )
 
+  it('has the browser fetch the profiles of a run or compare page while the app loads', async () => {
+    const app = await buildWithWebDist()
+    const id = 'AAAAAAAAAAAAAAAAAAAAAA'
+    const other = 'BBBBBBBBBBBBBBBBBBBBBB'
+    const preload = (run: string) =>
+      `</api/runs/${run}/profile>; rel=preload; as=fetch; crossorigin`
+
+    expect((await app.inject(`/runs/${id}?v=2&tab=table`)).headers.link).toBe(preload(id))
+    expect((await app.inject(`/compare/${id}/${other}`)).headers.link).toBe(
+      `${preload(id)}, ${preload(other)}`,
+    )
+    expect((await app.inject('/')).headers.link).toBeUndefined()
+    expect((await app.inject('/runs/not-an-id')).headers.link).toBeUndefined()
+  })
+
   it('serves hashed assets with a long cache', async () => {
     const app = await buildWithWebDist()
     const response = await app.inject('/assets/index-abc123.js')

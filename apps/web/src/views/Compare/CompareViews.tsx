@@ -48,10 +48,11 @@ export function CompareViews({
   diff: ProfileDiff
   view: CompareViewState
 }) {
-  const index = selectProfileIndex(after)
-  const selectedIndex = view.selected === null ? null : (index.byKey.get(view.selected) ?? null)
+  // First: the trees' builds start in workers while this thread goes on.
   const beforeTree = useCallTree(before)
   const afterTree = useCallTree(after)
+  const index = selectProfileIndex(after)
+  const selectedIndex = view.selected === null ? null : (index.byKey.get(view.selected) ?? null)
   const tree = afterTree.status === 'ready' ? afterTree.tree : null
   const trees =
     tree && beforeTree.status === 'ready' ? selectTreeDiff(diff, beforeTree.tree, tree) : null

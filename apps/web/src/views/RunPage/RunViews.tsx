@@ -38,11 +38,13 @@ const VIEWS: { id: Tab; label: string }[] = [
  * in the table or the callers panel focuses the charts on its heaviest occurrence.
  */
 export function RunViews({ profile, view }: { profile: ProfileDocument; view: ViewState }) {
+  // First: on a first render this starts the trees' build in a worker, which then runs while
+  // this thread indexes the functions.
+  const treeState = useCallTree(profile)
+  const invertedState = useInvertedTree(profile)
   const index = selectProfileIndex(profile)
   const selectedIndex = view.selected === null ? null : (index.byKey.get(view.selected) ?? null)
   const selectedFunction = selectedIndex === null ? null : profile.functions[selectedIndex]
-  const treeState = useCallTree(profile)
-  const invertedState = useInvertedTree(profile)
   const tree = treeState.status === 'ready' ? treeState.tree : null
   // The tree the current tab draws (the table draws none).
   const shownState = view.tab === 'butterfly' ? invertedState : treeState
