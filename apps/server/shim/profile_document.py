@@ -15,7 +15,7 @@ import reprlib
 
 from marshal_types import CodeObject, decode_text
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SAMPLED_MARKER = ("__sampled__",)
 PROFILER_DISABLE = ("~", 0, "<method 'disable' of '_lsprof.Profiler' objects>")
 PROFILE_ROOT = ("profile", 0, "profiler")  # the `profile` module's own top entry
@@ -191,19 +191,26 @@ def build_document(stats):
 
 
 def _tables(entries):
-    """functions sorted by (file, line, name); edges by (callee, caller) index.
+    """The function and edge tables as columns (formatVersion 2): `strings` holds every file and
+    function name once, in order of first use; `functions` is sorted by (file, line, name) and
+    `edges` by (callee, caller) index.
     Several raw keys can share one text key (2.7 bytes that are not UTF-8 all decode to U+FFFD):
     they stay separate functions, as in pstats, and callers point at the first of them."""
     order = sorted(range(len(entries)), key=[e[0] for e in entries].__getitem__)
-    functions = []
+    strings = {}
+    f_file, f_line, f_name, f_nc, f_cc, f_tt, f_ct = [], [], [], [], [], [], []
     index = {}
     for i in order:
         (file, line, name), cc, nc, tt, ct, _ = entries[i]
-        index.setdefault((file, line, name), len(functions))
-        functions.append({"file": file, "line": line, "name": name, "ncalls": nc,
-                          "primitiveCalls": cc, "tottime": tt, "cumtime": ct})
-    edges = []
-    append = edges.append
+        index.setdefault((file, line, name), len(f_line))
+        f_file.append(strings.setdefault(file, len(strings)))
+        f_line.append(line)
+        f_name.append(strings.setdefault(name, len(strings)))
+        f_nc.append(nc)
+        f_cc.append(cc)
+        f_tt.append(tt)
+        f_ct.append(ct)
+    e_caller, e_callee, e_nc, e_cc, e_tt, e_ct = [], [], [], [], [], []
     for callee, i in enumerate(order):
         found = []
         for ctext, cval in entries[i][5]:
@@ -215,13 +222,25 @@ def _tables(entries):
                 found.append((caller, cval))
         found.sort(key=_first)
         for caller, cval in found:
-            if type(cval) is int:
-                append({"caller": caller, "callee": callee, "ncalls": cval,
-                        "primitiveCalls": None, "tottime": None, "cumtime": None})
+            e_caller.append(caller)
+            e_callee.append(callee)
+            if type(cval) is int:  # the `profile` module records a call count only
+                e_nc.append(cval)
+                e_cc.append(None)
+                e_tt.append(None)
+                e_ct.append(None)
             else:
-                append({"caller": caller, "callee": callee, "ncalls": cval[0],
-                        "primitiveCalls": cval[1], "tottime": cval[2], "cumtime": cval[3]})
-    return {"functions": functions, "edges": edges}
+                e_nc.append(cval[0])
+                e_cc.append(cval[1])
+                e_tt.append(cval[2])
+                e_ct.append(cval[3])
+    return {
+        "strings": list(strings),
+        "functions": {"file": f_file, "line": f_line, "name": f_name, "ncalls": f_nc,
+                      "primitiveCalls": f_cc, "tottime": f_tt, "cumtime": f_ct},
+        "edges": {"caller": e_caller, "callee": e_callee, "ncalls": e_nc,
+                  "primitiveCalls": e_cc, "tottime": e_tt, "cumtime": e_ct},
+    }
 
 
 def _first(pair):

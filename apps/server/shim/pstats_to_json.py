@@ -9,7 +9,7 @@ usage: pstats_to_json.py [--pretty] [--output PATH] INPUT.prof
 (merge_stats.py), with sourceFormat "merged". Every input is checked as strictly as a single
 one; a bad input's message starts with "file N of M: " (N counts from 1, in argument order).
 
-Writes the document (packages/profile/src/pstats.ts, formatVersion 1) as UTF-8 JSON to stdout,
+Writes the document (packages/profile/src/document.ts, formatVersion 2) as UTF-8 JSON to stdout,
 or with --output PATH to the file PATH instead (created or truncated; nothing on stdout). The file
 is only opened once the document is complete, so a rejected input leaves no file behind (one
 that a write failure cut short is removed).
