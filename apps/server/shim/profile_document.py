@@ -12,11 +12,6 @@ what pstats reports, so yappi files can show primitiveCalls > ncalls.
 import math
 import re
 import reprlib
-from collections import Counter
-from functools import reduce
-from itertools import accumulate, chain, compress, islice, repeat
-from itertools import count as count_from
-from operator import add, eq, gt, mul, not_
 
 from marshal_types import CodeObject, decode_text
 
@@ -126,46 +121,10 @@ def build_document(stats):
             % _kind(stats)
         )
     sampled = SAMPLED_MARKER in stats
-    # The column-wise checks accept only what the per-entry checks accept; for anything else
-    # (a bad profile, or an odd but valid one, such as an int time) the per-entry checks run,
-    # raise the precise error for the first bad value, or return the same columns.
-    columns = _fast_columns(stats, sampled) or _checked_columns(stats, sampled)
-    keys, cc, nc, tt, ct = columns.keys, columns.cc, columns.nc, columns.tt, columns.ct
-    return {
-        "formatVersion": FORMAT_VERSION,
-        "sourceFormat": detect_source_format(columns, sampled),
-        "pythonVersion": guess_python_version(
-            keys, any(c.layout == "2.7" for c in columns.codes)),
-        "summary": {
-            # pstats starts from int 0 and adds in the dict's order (sum() would not, on 3.12+)
-            "totalTime": reduce(add, tt, 0),
-            "totalCalls": sum(nc),
-            "primitiveCalls": sum(cc),
-            "functionCount": len(keys),
-        },
-        **_tables(columns),
-    }
-
-
-class _Columns(object):
-    """A checked profile, one sequence per field, in the stats dict's order. Function keys are
-    output text (file, line, name). Callers are flattened: the callers of function i are
-    caller_keys/caller_values[start:start + ncallers[i]], in their dict's order."""
-
-    __slots__ = ("keys", "cc", "nc", "tt", "ct", "ncallers", "caller_keys", "caller_values",
-                 "has_int_callers", "codes")
-
-    def __init__(self, keys, cc, nc, tt, ct, ncallers, caller_keys, caller_values,
-                 has_int_callers, codes):
-        self.keys, self.cc, self.nc, self.tt, self.ct = keys, cc, nc, tt, ct
-        self.ncallers, self.caller_keys, self.caller_values = ncallers, caller_keys, caller_values
-        self.has_int_callers, self.codes = has_int_callers, codes
-
-
-def _checked_columns(stats, sampled):
-    """Check `stats` one entry at a time; raise ProfileError for the first bad value."""
+    total_tt = 0  # pstats starts from int 0 and adds in the dict's order: same float result
+    total_calls = prim_calls = 0
     canon = {}  # raw key -> text key; a key in here has been checked (keys repeat in callers)
-    keys, ccs, ncs, tts, cts, ncallers, caller_keys, caller_values = [], [], [], [], [], [], [], []
+    entries = []  # (text key, cc, nc, tt, ct, [(caller text key, callers value)]) in file order
     has_int_callers = False
     codes = []  # code objects used as names (`python -m profile`)
     for key, value in stats.items():
@@ -190,6 +149,7 @@ def _checked_columns(stats, sampled):
             raise ProfileError(
                 "The callers of %s must be a dict; found %s." % (describe(key), describe(callers))
             )
+        edges = []
         for ckey, cval in callers.items():
             ctext = canon.get(ckey)
             if ctext is None:
@@ -211,231 +171,105 @@ def _checked_columns(stats, sampled):
                     "A callers value must be a 4-tuple (nc, cc, tt, ct) or a call count; found %s "
                     "for the caller %s of %s." % (describe(cval), describe(ckey), describe(key))
                 )
-            caller_keys.append(ctext)
-            caller_values.append(cval)
-        keys.append(text_key)
-        ccs.append(cc)
-        ncs.append(nc)
-        tts.append(tt)
-        cts.append(ct)
-        ncallers.append(len(callers))
-    return _Columns(keys, ccs, ncs, tts, cts, ncallers, caller_keys, caller_values,
-                    has_int_callers, codes)
+            edges.append((ctext, cval))
+        total_tt += tt
+        total_calls += nc
+        prim_calls += cc
+        entries.append((text_key, cc, nc, tt, ct, edges))
+    return {
+        "formatVersion": FORMAT_VERSION,
+        "sourceFormat": detect_source_format(entries, sampled, has_int_callers, bool(codes)),
+        "pythonVersion": guess_python_version(entries, any(c.layout == "2.7" for c in codes)),
+        "summary": {
+            "totalTime": total_tt,
+            "totalCalls": total_calls,
+            "primitiveCalls": prim_calls,
+            "functionCount": len(entries),
+        },
+        **_tables(entries),
+    }
 
 
-# The fast path checks a whole column at once with built-ins that loop in C: set(map(type, ..)),
-# min, max, sum. A profile has a few hundred thousand values: a Python-level loop over them,
-# as in _checked_columns, costs about a second.
-
-def _fast_columns(stats, sampled):
-    """The columns of `stats` if every key and value has exactly the usual types and ranges,
-    else None (and _checked_columns decides)."""
-    keys = list(stats)
-    values = list(stats.values())
-    if sampled:
-        at = keys.index(SAMPLED_MARKER)
-        del keys[at], values[at]
-    if not keys:
-        return _Columns([], [], [], [], [], [], [], [], False, [])
-    kinds = _text_kinds(keys)
-    if kinds is None:
-        return None
-    if set(map(type, values)) != {tuple} or set(map(len, values)) != {5}:
-        return None
-    cc, nc, tt, ct, callers = zip(*values)
-    del values
-    if not (_counts_ok(cc) and _counts_ok(nc) and _times_ok(tt) and _times_ok(ct)):
-        return None
-    if set(map(type, callers)) != {dict}:
-        return None
-    caller_keys = list(chain.from_iterable(callers))
-    caller_values = list(chain.from_iterable(map(dict.values, callers)))
-    # A caller key is nearly always the very object of a stats key (marshal writes a repeated
-    # key as a back reference), already checked: check only the others. id() does not even
-    # read the object, which saves cache misses on keys scattered over memory.
-    known = set(map(id, keys))
-    others = list(compress(caller_keys, map(not_, map(known.__contains__, map(id, caller_keys)))))
-    del known
-    if others:
-        other_kinds = _text_kinds(others)
-        if other_kinds is None:
-            return None
-        kinds |= other_kinds
-    value_kinds = set(map(type, caller_values))
-    if not value_kinds <= {tuple, int}:
-        return None
-    if tuple in value_kinds:
-        tuples = caller_values if int not in value_kinds else [v for v in caller_values
-                                                                if type(v) is tuple]
-        if set(map(len, tuples)) != {4}:
-            return None
-        c_nc, c_cc, c_tt, c_ct = zip(*tuples)
-        if not (_counts_ok(c_nc) and _counts_ok(c_cc) and _times_ok(c_tt) and _times_ok(c_ct)):
-            return None
-    if int in value_kinds and not _counts_ok([v for v in caller_values if type(v) is int]):
-        return None
-    codes = [key[2] for key in keys if type(key[2]) is CodeObject] if CodeObject in kinds else []
-    if kinds != {str}:  # 2.7 byte strings or code objects: not their own output text
-        keys, caller_keys = _text_keys(keys, caller_keys)
-    return _Columns(keys, cc, nc, tt, ct, list(map(len, callers)), caller_keys, caller_values,
-                    int in value_kinds, codes)
-
-
-def _text_kinds(keys):
-    """The types of the keys' file and name parts if every key is a (str or bytes, int, str or
-    bytes or code object) tuple with its line in range, else None."""
-    if set(map(type, keys)) != {tuple} or set(map(len, keys)) != {3}:
-        return None
-    files, lines, names = zip(*keys)
-    kinds = set(map(type, files))
-    if not kinds <= {str, bytes} or set(map(type, lines)) != {int}:
-        return None
-    if min(lines) < -MAX_SAFE_INT or max(lines) > MAX_SAFE_INT:
-        return None
-    kinds.update(map(type, names))
-    return kinds if kinds <= {str, bytes, CodeObject} else None
-
-
-def _counts_ok(values):
-    return (set(map(type, values)) == {int}
-            and 0 <= min(values) and max(values) <= MAX_SAFE_INT)
-
-
-def _times_ok(values):
-    # A sum of finite floats is finite or overflows to inf; a NaN or inf anywhere makes it
-    # NaN or inf. So a finite sum means every value is finite (min is then meaningful).
-    return (set(map(type, values)) == {float}
-            and math.isfinite(sum(values)) and min(values) >= 0.0)
-
-
-def _text_keys(keys, caller_keys):
-    """The keys as output text. With exactly typed parts, equal keys have the same text."""
-    text = dict.fromkeys(chain(keys, caller_keys))
-    for key in text:
-        text[key] = _canonical(key)
-    return list(map(text.__getitem__, keys)), list(map(text.__getitem__, caller_keys))
-
-
-def _tables(columns):
+def _tables(entries):
     """The function and edge tables as columns (formatVersion 2): `strings` holds every file and
     function name once, in order of first use; `functions` is sorted by (file, line, name) and
     `edges` by (callee, caller) index.
     Several raw keys can share one text key (2.7 bytes that are not UTF-8 all decode to U+FFFD):
-    they stay separate functions, as in pstats, and callers point at the first of them.
-    Everything is done with sorts, maps and dicts over whole columns, which loop in C."""
-    keys = columns.keys
-    count = len(keys)
-    if not count:
-        return {
-            "strings": [],
-            "functions": {"file": [], "line": [], "name": [], "ncalls": [],
-                          "primitiveCalls": [], "tottime": [], "cumtime": []},
-            "edges": {"caller": [], "callee": [], "ncalls": [],
-                      "primitiveCalls": [], "tottime": [], "cumtime": []},
-        }
-    order = sorted(range(count), key=keys.__getitem__)  # stable: equal keys stay in file order
-    sorted_keys = list(map(keys.__getitem__, order))
-    files, lines, names = zip(*sorted_keys)
-    strings = dict.fromkeys(chain.from_iterable(zip(files, names)))  # in order of first use
-    string_id = dict(zip(strings, count_from(0)))
-    functions = {
-        "file": list(map(string_id.__getitem__, files)),
-        "line": list(lines),
-        "name": list(map(string_id.__getitem__, names)),
-        "ncalls": list(map(columns.nc.__getitem__, order)),
-        "primitiveCalls": list(map(columns.cc.__getitem__, order)),
-        "tottime": list(map(columns.tt.__getitem__, order)),
-        "cumtime": list(map(columns.ct.__getitem__, order)),
+    they stay separate functions, as in pstats, and callers point at the first of them."""
+    order = sorted(range(len(entries)), key=[e[0] for e in entries].__getitem__)
+    strings = {}
+    f_file, f_line, f_name, f_nc, f_cc, f_tt, f_ct = [], [], [], [], [], [], []
+    index = {}
+    for i in order:
+        (file, line, name), cc, nc, tt, ct, _ = entries[i]
+        index.setdefault((file, line, name), len(f_line))
+        f_file.append(strings.setdefault(file, len(strings)))
+        f_line.append(line)
+        f_name.append(strings.setdefault(name, len(strings)))
+        f_nc.append(nc)
+        f_cc.append(cc)
+        f_tt.append(tt)
+        f_ct.append(ct)
+    e_caller, e_callee, e_nc, e_cc, e_tt, e_ct = [], [], [], [], [], []
+    for callee, i in enumerate(order):
+        found = []
+        for ctext, cval in entries[i][5]:
+            # pstats keeps a caller that has no stats entry of its own (print_callers lists it).
+            # An edge needs both ends in `functions`, so such a caller is dropped here; none of
+            # the profilers we know writes one.
+            caller = index.get(ctext)
+            if caller is not None:
+                found.append((caller, cval))
+        found.sort(key=_first)
+        for caller, cval in found:
+            e_caller.append(caller)
+            e_callee.append(callee)
+            if type(cval) is int:  # the `profile` module records a call count only
+                e_nc.append(cval)
+                e_cc.append(None)
+                e_tt.append(None)
+                e_ct.append(None)
+            else:
+                e_nc.append(cval[0])
+                e_cc.append(cval[1])
+                e_tt.append(cval[2])
+                e_ct.append(cval[3])
+    return {
+        "strings": list(strings),
+        "functions": {"file": f_file, "line": f_line, "name": f_name, "ncalls": f_nc,
+                      "primitiveCalls": f_cc, "tottime": f_tt, "cumtime": f_ct},
+        "edges": {"caller": e_caller, "callee": e_callee, "ncalls": e_nc,
+                  "primitiveCalls": e_cc, "tottime": e_tt, "cumtime": e_ct},
     }
-    return {"strings": list(strings), "functions": functions,
-            "edges": _edges(columns, order, sorted_keys)}
 
 
-def _edges(columns, order, sorted_keys):
-    ncallers = columns.ncallers
-    ends = list(accumulate(ncallers))
-    starts = [0] + ends[:-1]
-    # every edge (a position in the caller columns), grouped by callee row
-    edge_at = list(chain.from_iterable(map(range, map(starts.__getitem__, order),
-                                           map(ends.__getitem__, order))))
-    callee = list(chain.from_iterable(map(repeat, range(len(order)),
-                                          map(ncallers.__getitem__, order))))
-    caller_keys = list(map(columns.caller_keys.__getitem__, edge_at))
-    caller = _rows(sorted_keys, caller_keys)
-    del caller_keys
-    if None in caller:
-        # pstats keeps a caller that has no stats entry of its own (print_callers lists it).
-        # An edge needs both ends in `functions`, so such a caller is dropped here; none of
-        # the profilers we know writes one.
-        kept = [i for i, row in enumerate(caller) if row is not None]
-        edge_at, callee, caller = ([column[i] for i in kept] for column in (edge_at, callee, caller))
-    # sort by (callee, caller); the stable sort keeps equal pairs in their callers dict's order.
-    # Edges come grouped by callee already, so this sort only has short runs to merge.
-    rank = list(map(add, map(mul, callee, repeat(len(order))), caller))
-    edge_order = sorted(range(len(rank)), key=rank.__getitem__)
-    values = list(map(columns.caller_values.__getitem__, map(edge_at.__getitem__, edge_order)))
-    edges = {"caller": list(map(caller.__getitem__, edge_order)),
-             "callee": list(map(callee.__getitem__, edge_order))}
-    if columns.has_int_callers:  # the `profile` module records a call count only
-        values = [(v, None, None, None) if type(v) is int else v for v in values]
-    fields = ("ncalls", "primitiveCalls", "tottime", "cumtime")
-    if values:
-        edges.update(zip(fields, map(list, zip(*values))))
-    else:
-        edges.update((field, []) for field in fields)
-    return edges
+def _first(pair):
+    return pair[0]
 
 
-def _rows(sorted_keys, caller_keys):
-    """The row of each caller key (None if it has no stats entry). Equal text keys share the
-    row of the first of them.
-    A caller key is nearly always the very object of a function's key (a marshal back
-    reference, or one text key object for equal raw keys), so it is looked up by id() first:
-    an int hashes and compares at once, while hashing and comparing key tuples reads objects
-    scattered over memory (a cache miss each, most of the time this function takes)."""
-    count = len(sorted_keys)
-    if any(map(eq, sorted_keys, islice(sorted_keys, 1, None))):  # sorted: equal keys are adjacent
-        index = dict(zip(reversed(sorted_keys), range(count - 1, -1, -1)))  # the first row wins
-        by_id = dict(zip(map(id, sorted_keys), map(index.__getitem__, sorted_keys)))
-    else:
-        index = None
-        by_id = dict(zip(map(id, sorted_keys), range(count)))
-    rows = list(map(by_id.get, map(id, caller_keys)))
-    if None in rows:  # equal keys that are separate objects (e.g. marshal version 2 files)
-        if index is None:
-            index = dict(zip(sorted_keys, range(count)))
-        rows = [index.get(key) if row is None else row for key, row in zip(caller_keys, rows)]
-    return rows
-
-
-def detect_source_format(columns, sampled):
+def detect_source_format(entries, sampled, has_int_callers, has_code):
     """Best guess of the producer, from the traces each one leaves (see fixtures/README.md).
-    `columns` hold text keys: 2.7 files may store "~" as bytes or as an interned str."""
+    `entries` hold text keys: 2.7 files may store "~" as bytes or as an interned str."""
     if sampled:
         return "sampled"
-    keys = columns.keys
-    if columns.has_int_callers or columns.codes or PROFILE_ROOT in keys:
+    if has_int_callers or has_code or any(e[0] == PROFILE_ROOT for e in entries):
         return "profile"
-    lines = [key[1] for key in keys]
-    if any(map(gt, columns.cc, columns.nc)) or (0 in lines and any(
-            line == 0 and key[0] in ("__builtin__", "builtins") for key, line in zip(keys, lines))):
-        return "yappi"  # yappi keys built-ins by module; only yappi writes cc > nc
-    at = -1
-    try:
-        while True:
-            at = keys.index(PROFILER_DISABLE, at + 1)
-            if columns.nc[at] > 1:
-                return "merged"  # each cProfile run ends with one disable() call; pstats.add sums them
-    except ValueError:  # no more of them
-        pass
-    if "~" in [key[0] for key in keys]:
+    for (file, line, _), cc, nc, _, _, _ in entries:
+        if (line == 0 and file in ("__builtin__", "builtins")) or cc > nc:
+            return "yappi"  # yappi keys built-ins by module; only yappi writes cc > nc
+    for key, _, nc, _, _, _ in entries:
+        if key == PROFILER_DISABLE and nc > 1:
+            return "merged"  # each cProfile run ends with one disable() call; pstats.add sums them
+    if any(e[0][0] == "~" for e in entries):
         return "cProfile"
     return "pstats"
 
 
-def guess_python_version(keys, has_code_27):
+def guess_python_version(entries, has_code_27):
     """The most common X.Y in stdlib paths (/lib/python3.11/), else 2.7 for a 2.7 code object."""
-    files = Counter(key[0] for key in keys)
+    files = {}
+    for e in entries:
+        files[e[0][0]] = files.get(e[0][0], 0) + 1
     counts = {}
     for file, n in files.items():
         match = _PY_PATH.search(file)
