@@ -42,7 +42,8 @@ _U32 = struct.Struct("<I").unpack_from  # a back reference index: a negative one
 _I64 = struct.Struct("<q").unpack_from
 _F64 = struct.Struct("<d").unpack_from
 _F64X2 = struct.Struct("<dd").unpack_from
-_F64_F64 = struct.Struct("<dxd").unpack_from  # two 'g' floats in a row: skips the second code
+_F64_F64 = struct.Struct("<dxd").unpack_from
+_IXIXDXD = struct.Struct("<ixixdxd").unpack_from  # int, int, float, float, skipping type codes  # two 'g' floats in a row: skips the second code
 
 
 class MarshalError(ValueError):
@@ -87,6 +88,12 @@ def load(data, max_depth=MAX_DEPTH):
 
     def bad_ref(at):
         fail("The profile data has an invalid back reference", at)
+
+    def ref_at(k, at):
+        """The object of back reference `k`, read at byte `at`."""
+        if k < 0 or k >= len(refs) or refs[k] is UNSET:
+            bad_ref(at)
+        return refs[k]
 
     def r(depth):
         nonlocal pos
@@ -257,9 +264,28 @@ def load(data, max_depth=MAX_DEPTH):
         if depth >= max_depth:
             too_deep()
         items = []
+        left = size
+        if size >= 4 and p + 28 <= n and data[p + 10] == 0x67 and data[p + 19] == 0x67:
+            # A stats value (cc, nc, tt, ct, callers) or a callers value (nc, cc, tt, ct) starts
+            # with two ints (or back references to ints) and two floats, 28 bytes that one
+            # unpack_from reads. Only with all 28 bytes present: a cut file must fail like below.
+            c1 = data[p]
+            c2 = data[p + 5]
+            if (c1 == 0x72 or c1 & 0x7F == 0x69) and (c2 == 0x72 or c2 & 0x7F == 0x69):
+                a, b, tt, ct = _IXIXDXD(data, p + 1)
+                if c1 == 0x72:
+                    a = ref_at(a, p)
+                elif c1 & 0x80:
+                    refs.append(a)
+                if c2 == 0x72:
+                    b = ref_at(b, p + 5)
+                elif c2 & 0x80:
+                    refs.append(b)
+                items = [a, b, tt, ct]
+                p += 28
+                left -= 4
         append = items.append
         extend = items.extend
-        left = size
         while left:
             left -= 1  # items left after this one
             code = data[p]
