@@ -42,8 +42,8 @@ _U32 = struct.Struct("<I").unpack_from  # a back reference index: a negative one
 _I64 = struct.Struct("<q").unpack_from
 _F64 = struct.Struct("<d").unpack_from
 _F64X2 = struct.Struct("<dd").unpack_from
-_F64_F64 = struct.Struct("<dxd").unpack_from
-_IXIXDXD = struct.Struct("<ixixdxd").unpack_from  # int, int, float, float, skipping type codes  # two 'g' floats in a row: skips the second code
+_F64_F64 = struct.Struct("<dxd").unpack_from  # two 'g' floats in a row: skips the second code
+_IXIXDXD = struct.Struct("<ixixdxd").unpack_from  # int, int, float, float, skipping type codes
 
 
 class MarshalError(ValueError):

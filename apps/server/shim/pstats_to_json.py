@@ -209,6 +209,8 @@ def _float_list(values):
         text[pattern] = repr(value)  # what json.dumps writes for a float
     return "[%s]" % ",".join(map(text.__getitem__, bits))
 
+
+class InputError(Exception):
     pass
 
 
