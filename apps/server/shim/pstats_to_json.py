@@ -311,9 +311,22 @@ def main(argv):
     return 0
 
 
+def exit_now(status):
+    """Exit without the interpreter's teardown, which would free the millions of objects of a
+    big profile one at a time (almost a tenth of the run). If flushing the output fails, exit
+    the usual way, which reports it as before."""
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except BaseException:
+        sys.exit(status)
+    os._exit(status)
+
+
 if __name__ == "__main__":
     try:
-        sys.exit(main(sys.argv))
+        status = main(sys.argv)
     except SystemExit:
         raise
     except BaseException as err:  # a bug: say so on one line first, details after
@@ -322,3 +335,4 @@ if __name__ == "__main__":
         sys.stderr.write("Internal error in pstats_to_json.py: %s: %s\n" % (type(err).__name__, err))
         traceback.print_exc()
         sys.exit(1)
+    exit_now(status)
