@@ -38,9 +38,12 @@ MAX_LONG_DIGITS = 10000
 MAX_CODE_FAILURES = 16
 
 _I32 = struct.Struct("<i").unpack_from
+_U32 = struct.Struct("<I").unpack_from  # a back reference index: a negative one reads as >= 2**31
 _I64 = struct.Struct("<q").unpack_from
 _F64 = struct.Struct("<d").unpack_from
 _F64X2 = struct.Struct("<dd").unpack_from
+_F64_F64 = struct.Struct("<dxd").unpack_from  # two 'g' floats in a row: skips the second code
+_IXIXDXD = struct.Struct("<ixixdxd").unpack_from  # int, int, float, float, skipping type codes
 
 
 class MarshalError(ValueError):
@@ -83,28 +86,46 @@ def load(data, max_depth=MAX_DEPTH):
         pos += 4
         return _I32(data, start)[0]
 
+    def bad_ref(at):
+        fail("The profile data has an invalid back reference", at)
+
+    def ref_at(k, at):
+        """The object of back reference `k`, read at byte `at`."""
+        if k < 0 or k >= len(refs) or refs[k] is UNSET:
+            bad_ref(at)
+        return refs[k]
+
     def r(depth):
         nonlocal pos
         start = pos
         code = data[pos]  # IndexError at the end of data: load() reports it as truncation
+        if code & 0x7F == 0x29:  # ')' small tuple, the most frequent container
+            return read_small_tuple(depth)
         pos += 1
         idx = -1
         if code & 0x80:
             code &= 0x7F
             idx = len(refs)
             refs.append(UNSET)
-        # most frequent codes first: refs to shared keys, small tuples, floats, ints, ASCII text
         if code == 0x72:  # 'r'
-            k = read_i32()
-            if not 0 <= k < len(refs) or refs[k] is UNSET:
-                fail("The profile data has an invalid back reference", start)
-            return refs[k]
-        if code == 0x29 or code == 0x28:  # ')' small tuple, '(' tuple
-            if code == 0x29:
-                size = data[pos]
-                pos += 1
-            else:
-                size = read_i32()
+            try:
+                v = refs[_U32(data, pos)[0]]
+            except IndexError:
+                bad_ref(start)
+            if v is UNSET:
+                bad_ref(start)
+            pos += 4
+            return v
+        if code == 0x7B:  # '{' dict: key/value pairs up to a NULL key
+            if depth >= max_depth:
+                too_deep()
+            v = {}
+            if idx >= 0:
+                refs[idx] = v
+            read_dict(v, depth + 1, start)
+            return v
+        if code == 0x28:  # '(' tuple
+            size = read_i32()
             if size < 0 or size > n - pos:
                 check_size(size, start)
             if depth >= max_depth:
@@ -132,21 +153,6 @@ def load(data, max_depth=MAX_DEPTH):
             v = interned[k]
         elif code == 0x73:  # 's' bytes (a 2.7 str)
             v = take(read_i32())
-        elif code == 0x7B:  # '{' dict: key/value pairs up to a NULL key
-            if depth >= max_depth:
-                too_deep()
-            v = {}
-            if idx >= 0:
-                refs[idx] = v
-            while data[pos] != 0x30:  # '0' (NULL) ends the dict
-                key = r(depth + 1)
-                value = r(depth + 1)
-                try:
-                    v[key] = value
-                except TypeError:
-                    fail("The profile data uses a list, dict or set as a dict key", start)
-            pos += 1
-            return v
         elif code == 0x5B or code == 0x3C or code == 0x3E:  # '[' list, '<' set, '>' frozenset
             size = read_i32()
             check_size(size, start)
@@ -201,6 +207,131 @@ def load(data, max_depth=MAX_DEPTH):
             refs[idx] = v
         return v
 
+    def read_dict(v, depth, start):
+        """Key/value pairs into the dict `v` up to the NULL code. Keys and values are nearly
+        always small tuples or back references: those skip the dispatch in r()."""
+        nonlocal pos
+        while True:
+            code = data[pos]
+            if code == 0x30:  # '0' (NULL) ends the dict
+                break
+            if code & 0x7F == 0x29:
+                key = read_small_tuple(depth)
+            elif code == 0x72:
+                try:
+                    key = refs[_U32(data, pos + 1)[0]]
+                except IndexError:
+                    bad_ref(pos)
+                if key is UNSET:
+                    bad_ref(pos)
+                pos += 5
+            else:
+                key = r(depth)
+            code = data[pos]
+            if code & 0x7F == 0x29:
+                value = read_small_tuple(depth)
+            elif code == 0x72:
+                try:
+                    value = refs[_U32(data, pos + 1)[0]]
+                except IndexError:
+                    bad_ref(pos)
+                if value is UNSET:
+                    bad_ref(pos)
+                pos += 5
+            else:
+                value = r(depth)
+            try:
+                v[key] = value
+            except TypeError:
+                fail("The profile data uses a list, dict or set as a dict key", start)
+        pos += 1
+
+    def read_small_tuple(depth):
+        """The ')' tuple at pos: a stats key (file, line, name), a stats value (cc, nc, tt, ct,
+        callers) or a callers value (nc, cc, tt, ct), some million of them in a big profile.
+        The items, nearly all back references, floats, ints and short strings, are read inline
+        with `pos` in a local variable: a call of r() per item would double the time spent."""
+        nonlocal pos
+        start = pos
+        idx = -1
+        if data[start] & 0x80:
+            idx = len(refs)
+            refs.append(UNSET)
+        size = data[start + 1]
+        p = start + 2
+        if size > n - p:
+            check_size(size, start)
+        if depth >= max_depth:
+            too_deep()
+        items = []
+        left = size
+        if size >= 4 and p + 28 <= n and data[p + 10] == 0x67 and data[p + 19] == 0x67:
+            # A stats value (cc, nc, tt, ct, callers) or a callers value (nc, cc, tt, ct) starts
+            # with two ints (or back references to ints) and two floats, 28 bytes that one
+            # unpack_from reads. Only with all 28 bytes present: a cut file must fail like below.
+            c1 = data[p]
+            c2 = data[p + 5]
+            if (c1 == 0x72 or c1 & 0x7F == 0x69) and (c2 == 0x72 or c2 & 0x7F == 0x69):
+                a, b, tt, ct = _IXIXDXD(data, p + 1)
+                if c1 == 0x72:
+                    a = ref_at(a, p)
+                elif c1 & 0x80:
+                    refs.append(a)
+                if c2 == 0x72:
+                    b = ref_at(b, p + 5)
+                elif c2 & 0x80:
+                    refs.append(b)
+                items = [a, b, tt, ct]
+                p += 28
+                left -= 4
+        append = items.append
+        extend = items.extend
+        while left:
+            left -= 1  # items left after this one
+            code = data[p]
+            if code == 0x72:  # 'r'
+                try:
+                    v = refs[_U32(data, p + 1)[0]]
+                except IndexError:
+                    bad_ref(p)
+                if v is UNSET:
+                    bad_ref(p)
+                append(v)
+                p += 5
+            elif code == 0x67:  # 'g'
+                if left and data[p + 9] == 0x67:  # tottime, cumtime: both floats in one call
+                    extend(_F64_F64(data, p + 1))
+                    p += 18
+                    left -= 1
+                else:
+                    append(_F64(data, p + 1)[0])
+                    p += 9
+            elif code & 0x7F == 0x69:  # 'i', FLAG_REF or not: nothing inside can refer to it
+                v = _I32(data, p + 1)[0]
+                if code & 0x80:
+                    refs.append(v)
+                append(v)
+                p += 5
+            elif code & 0x5F == 0x5A:  # 'z' / 'Z' short ASCII, FLAG_REF or not
+                end = p + 2 + data[p + 1]
+                if end > n:
+                    raise TruncatedError(
+                        "The file ends in the middle of the profile data (truncated?).")
+                v = data[p + 2:end].decode("latin-1")
+                if code & 0x80:
+                    refs.append(v)
+                append(v)
+                p = end
+            else:
+                pos = p
+                append(r(depth + 1))
+                p = pos
+        pos = p
+        v = tuple(items)
+        if idx >= 0:
+            refs[idx] = v
+        return v
+
     def read_items(size, depth):
         """`size` objects. Back references and floats, most of a profile's objects, are read
         inline: a function call per object would double the time spent here."""
@@ -210,10 +341,13 @@ def load(data, max_depth=MAX_DEPTH):
         for _ in range(size):
             code = data[pos]
             if code == 0x72:  # 'r'
-                k = _I32(data, pos + 1)[0]
-                if k < 0 or k >= len(refs) or refs[k] is UNSET:
-                    fail("The profile data has an invalid back reference", pos)
-                append(refs[k])
+                try:
+                    v = refs[_U32(data, pos + 1)[0]]
+                except IndexError:
+                    bad_ref(pos)
+                if v is UNSET:
+                    bad_ref(pos)
+                append(v)
                 pos += 5
             elif code == 0x67:  # 'g'
                 append(_F64(data, pos + 1)[0])

@@ -201,8 +201,11 @@ def _tables(entries):
     f_file, f_line, f_name, f_nc, f_cc, f_tt, f_ct = [], [], [], [], [], [], []
     index = {}
     for i in order:
-        (file, line, name), cc, nc, tt, ct, _ = entries[i]
-        index.setdefault((file, line, name), len(f_line))
+        key, cc, nc, tt, ct, _ = entries[i]
+        file, line, name = key
+        # the key object itself, not an equal new tuple: callers share it (build_document's
+        # `canon`), so their lookups below compare by identity
+        index.setdefault(key, len(f_line))
         f_file.append(strings.setdefault(file, len(strings)))
         f_line.append(line)
         f_name.append(strings.setdefault(name, len(strings)))
@@ -220,7 +223,8 @@ def _tables(entries):
             caller = index.get(ctext)
             if caller is not None:
                 found.append((caller, cval))
-        found.sort(key=_first)
+        if len(found) > 1:
+            found.sort(key=_first)
         for caller, cval in found:
             e_caller.append(caller)
             e_callee.append(callee)
