@@ -37,12 +37,21 @@ export async function uploadFixture(
   name: string,
   runName?: string,
 ): Promise<UploadedRun> {
+  return uploadFile(request, fixturePath(name), runName)
+}
+
+/** Uploads the profile at `path`. */
+export async function uploadFile(
+  request: APIRequestContext,
+  path: string,
+  runName?: string,
+): Promise<UploadedRun> {
   const response = await request.post('/api/runs', {
     multipart: {
       file: {
-        name: basename(name),
+        name: basename(path),
         mimeType: 'application/octet-stream',
-        buffer: readFileSync(fixturePath(name)),
+        buffer: readFileSync(path),
       },
       ...(runName === undefined ? {} : { name: runName }),
     },
