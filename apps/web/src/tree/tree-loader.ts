@@ -123,6 +123,7 @@ export function useCallTree(doc: ProfileDocument): TreeState {
   return useSyncExternalStore(subscribe, () => selectCallTree(doc))
 }
 
-export function useInvertedTree(doc: ProfileDocument): TreeState {
-  return useSyncExternalStore(subscribe, () => selectInvertedTree(doc))
+/** The bottom-up tree's state; null asks for nothing (a view that does not show it yet). */
+export function useInvertedTree(doc: ProfileDocument | null): TreeState {
+  return useSyncExternalStore(subscribe, () => (doc ? selectInvertedTree(doc) : BUILDING))
 }

@@ -41,7 +41,8 @@ export function RunViews({ profile, view }: { profile: ProfileDocument; view: Vi
   // First: on a first render this starts the trees' build in a worker, which then runs while
   // this thread indexes the functions.
   const treeState = useCallTree(profile)
-  const invertedState = useInvertedTree(profile)
+  // Built when the butterfly view first shows (small profiles build it on this thread).
+  const invertedState = useInvertedTree(view.tab === 'butterfly' ? profile : null)
   const index = selectProfileIndex(profile)
   const selectedIndex = view.selected === null ? null : (index.byKey.get(view.selected) ?? null)
   const selectedFunction = selectedIndex === null ? null : profile.functions[selectedIndex]
