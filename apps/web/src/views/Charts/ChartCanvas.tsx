@@ -98,6 +98,8 @@ export function ChartCanvas<F>(props: ChartCanvasProps<F>) {
   const paintedRef = useRef(false)
   /** A focus change waits for its first frame, and for its last (`profhub:zoom-*` marks). */
   const zoomMarkRef = useRef({ first: false, last: false })
+  /** The search matches last drawn, to mark the first frame that shows new ones. */
+  const drawnMatchesRef = useRef<Uint8Array | null>(null)
   const hatchRef = useRef<CanvasPattern | null | undefined>(undefined)
   const textRef = useRef<TextFitter | null>(null)
 
@@ -176,7 +178,13 @@ export function ChartCanvas<F>(props: ChartCanvasProps<F>) {
       paintedRef.current = true
       performance.mark('profhub:chart-painted', { detail: { chart: p.name } })
     }
-    // For benchmarks (e2e/bench/charts.bench.ts): a zoom's first and last painted frames.
+    // For benchmarks (e2e/bench): the first frame of a new search, a zoom's first and last.
+    if (p.matches !== drawnMatchesRef.current) {
+      if (drawnMatchesRef.current !== null || p.matches !== null) {
+        performance.mark('profhub:search-painted', { detail: { chart: p.name } })
+      }
+      drawnMatchesRef.current = p.matches
+    }
     const marks = zoomMarkRef.current
     if (marks.first) {
       marks.first = false
