@@ -1,9 +1,10 @@
 /**
  * What a person waits for on a run page, measured in a fresh headless Chromium context:
- * first chart paint and first table rows after navigation, zoom, tab switch, sorts, a Search
- * keystroke, the JS heap, the longest main-thread task after first paint, bytes on the wire.
+ * first chart paint and first table rows after navigation, zoom, hover, tab switch, sorts, a
+ * Search keystroke on the table and on the charts, the JS heap, the longest main-thread task after first paint, bytes on the wire.
  */
 import type { Browser, BrowserContext, Page } from '@playwright/test'
+import { hoverTimes } from './chart-hover.ts'
 import { zoom } from './chart-zoom.ts'
 import { median } from './stats.ts'
 
@@ -12,6 +13,8 @@ export interface PageMetrics {
   tableRows: number
   zoom: number
   tabSwitch: number
+  /** Pointer onto another node → the frame after its tooltip shows (median of a few). */
+  hover: number
   sorts: Record<string, number>
   searchKeystroke: number
   /** A keystroke in Search on the sunburst tab → the frame that dims what does not match. */
@@ -125,6 +128,8 @@ export async function measureRunPage(
     }
   }
 
+  const hover = median(await hoverTimes(page, 'Sunburst chart'))
+  await page.mouse.move(0, 0)
   const chartSearchKeystroke = await typeInSearchOnChart(page, 'f')
   await typeInSearchOnChart(page, '') // cleared again for the table's measurement below
 
@@ -186,6 +191,7 @@ export async function measureRunPage(
     sorts,
     searchKeystroke,
     chartSearchKeystroke,
+    hover,
     heapBytes,
     longestTaskAfterPaint,
     wireBytes,
