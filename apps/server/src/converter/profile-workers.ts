@@ -63,6 +63,17 @@ export class ProfileWorkers {
     })
   }
 
+  /**
+   * Starts a worker now, so that the first upload does not wait for one to load its modules
+   * (about 0.8 s under tsx).
+   */
+  warm(): void {
+    if (this.#closed || this.#all.size > 0) return
+    const worker = this.#spawn()
+    worker.unref() // an idle worker must not keep the process alive
+    this.#idle.push(worker)
+  }
+
   async close(): Promise<void> {
     this.#closed = true
     for (const job of this.#queue.splice(0)) job.reject(new Error('the profile workers closed'))

@@ -14,7 +14,10 @@ export default fp(
     // Shared workers belong to whoever passed them in; our own go with the app.
     const workers = opts.profileWorkers ?? new ProfileWorkers()
     fastify.decorate('profileWorkers', workers)
-    if (!opts.profileWorkers) fastify.addHook('onClose', () => workers.close())
+    if (!opts.profileWorkers) {
+      fastify.addHook('onReady', async () => workers.warm())
+      fastify.addHook('onClose', () => workers.close())
+    }
   },
   { name: 'profile-workers' },
 )
