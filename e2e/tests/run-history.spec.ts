@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { basename } from 'node:path'
 import { fixturePath, readSummary } from '@profhub/fixtures'
 import { expect, test, uploadFixture } from '../fixtures.ts'
 
@@ -85,8 +86,36 @@ test('the original file downloads from the list', async ({ page, request }) => {
   await uploadFixture(request, 'shapes-py3.9.prof', `${t} shapes`)
   await page.goto('/')
   await page.getByRole('searchbox', { name: 'Search runs' }).fill(t)
+  // Only once the list shows just this run: other tests upload runs at the same time.
+  await expect(page.getByRole('link', { name: 'Download' })).toHaveCount(1)
   const download = page.waitForEvent('download')
-  await page.getByRole('link', { name: 'Download' }).first().click()
+  await page.getByRole('link', { name: 'Download' }).click()
   const file = await (await download).path()
   expect(readFileSync(file)).toEqual(readFileSync(fixturePath('shapes-py3.9.prof')))
+})
+
+test.describe('several files with a bad one', () => {
+  test.use({ allowedConsoleErrors: [/status of 400/] })
+
+  test('are stored together or not at all, and the bad one is named', async ({
+    page,
+    request,
+  }, testInfo) => {
+    // A good file under a name of its own, to tell whether it was stored.
+    const good = testInfo.outputPath(`${tag()}-recursion.prof`)
+    writeFileSync(good, readFileSync(fixturePath('recursion-py3.11.prof')))
+    await page.goto('/')
+    const chooser = page.waitForEvent('filechooser')
+    await page.getByRole('button', { name: 'Upload profile' }).click()
+    await (await chooser).setFiles([good, fixturePath('bad_json.prof')])
+    await page.getByRole('dialog').getByRole('button', { name: 'Keep as separate runs' }).click()
+
+    const alert = page.getByRole('alert')
+    await expect(alert).toContainText(
+      `Nothing was uploaded from “${basename(good)}”, “bad_json.prof”.`,
+    )
+    await expect(alert).toContainText(/bad_json\.prof.*JSON/)
+    const runs = await request.get(`/api/runs?q=${encodeURIComponent(basename(good))}`)
+    expect((await runs.json()).runs).toEqual([])
+  })
 })

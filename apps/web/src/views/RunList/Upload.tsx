@@ -216,7 +216,16 @@ export function UploadStatus() {
             {failed.map((u) => (
               <li key={u.id}>
                 <strong>
-                  Could not upload <FileNames names={u.fileNames} />.
+                  {u.fileNames.length > 1 ? (
+                    // An upload of several files is stored whole or not at all.
+                    <>
+                      Nothing was uploaded from <FileNames names={u.fileNames} />.
+                    </>
+                  ) : (
+                    <>
+                      Could not upload <FileNames names={u.fileNames} />.
+                    </>
+                  )}
                 </strong>{' '}
                 {u.error?.message}
               </li>
