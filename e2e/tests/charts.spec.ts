@@ -1,4 +1,4 @@
-import { listProfiles } from '@profhub/fixtures'
+import { listProfiles, readSummary } from '@profhub/fixtures'
 import type { Page } from '@playwright/test'
 import { expect, test, uploadFixture } from '../fixtures.ts'
 
@@ -130,8 +130,8 @@ test('one selection in every view: chart to table and table to chart', async ({
   await expect(breadcrumb(page)).toContainText('_rule_key_to_state')
 })
 
-// Every fixture profile draws in both charts without a console error.
-for (const name of listProfiles()) {
+// Every fixture profile draws in both charts without a console error (the empty one says so).
+for (const name of listProfiles().filter((name) => readSummary(name).functionCount > 0)) {
   test(`${name} opens on both chart tabs`, async ({ page, request }) => {
     const run = await uploadFixture(request, name)
     await openChart(page, run.url, 'Sunburst')
@@ -141,3 +141,13 @@ for (const name of listProfiles()) {
     await expect(caption(page)).toContainText('Icicle of the call tree')
   })
 }
+
+test('an empty profile says so on the chart tabs', async ({ page, request }) => {
+  const run = await uploadFixture(request, 'empty-py3.11.prof')
+  await page.goto(run.url)
+  const message = page.getByText('This profile is empty: the profiler recorded no function calls.')
+  await expect(message).toBeVisible()
+  await expect(page.getByRole('application', { name: 'Sunburst chart' })).toHaveCount(0)
+  await page.getByRole('tab', { name: 'Icicle' }).click()
+  await expect(message).toBeVisible()
+})

@@ -104,6 +104,9 @@ export function RunViews({ profile, view }: { profile: ProfileDocument; view: Vi
     crumbs.push({ label: formatFunctionLabel(selectedFunction) })
   }
 
+  // A file with no functions (`{}`: cProfile enabled and disabled around nothing) has no chart.
+  const empty = profile.functions.length === 0
+  const isChartTab = view.tab === 'sunburst' || view.tab === 'icicle'
   const chartProps = focus &&
     tree && {
       profile,
@@ -171,8 +174,13 @@ export function RunViews({ profile, view }: { profile: ProfileDocument; view: Vi
             Could not build the call tree: {shownState.message}
           </p>
         )}
-        {view.tab === 'sunburst' && chartProps && <Sunburst {...chartProps} />}
-        {view.tab === 'icicle' && chartProps && <Icicle {...chartProps} />}
+        {isChartTab && empty && (
+          <p role="status" className={styles.message}>
+            This profile is empty: the profiler recorded no function calls.
+          </p>
+        )}
+        {view.tab === 'sunburst' && chartProps && !empty && <Sunburst {...chartProps} />}
+        {view.tab === 'icicle' && chartProps && !empty && <Icicle {...chartProps} />}
         {view.tab === 'butterfly' && invertedState.status === 'ready' && (
           <Butterfly
             profile={profile}
