@@ -103,8 +103,10 @@ test('Search highlights matching calls in the charts', async ({ page, request })
   await openChart(page, run.url, 'Icicle')
   await page.getByRole('searchbox', { name: 'Search' }).fill('decode')
   await expect(caption(page)).toContainText(/[1-9]\d* drawn calls match the search/)
+  await expect(page.getByText(/^ · [1-9][\d,]* match(es)? the search$/)).toBeVisible()
   await page.getByRole('searchbox', { name: 'Search' }).fill('no such function anywhere')
   await expect(caption(page)).toContainText('0 drawn calls match the search')
+  await expect(page.getByText(' · none matches the search')).toBeVisible()
 })
 
 test('one selection in every view: chart to table and table to chart', async ({

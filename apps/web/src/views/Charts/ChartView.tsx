@@ -112,10 +112,13 @@ export function ChartView(props: ChartViewProps) {
             onCutoff={props.onCutoff}
           />
           <p className={styles.status}>
-            {partition.cells.length === 1
-              ? '1 call in view'
-              : `${partition.cells.length.toLocaleString('en-US')} calls in view`}
+            <span>
+              {partition.cells.length === 1
+                ? '1 call in view'
+                : `${partition.cells.length.toLocaleString('en-US')} calls in view`}
+            </span>
             {partition.truncated && ' (fewer levels than asked: too many calls)'}
+            {matches && <span> · {formatMatchCount(countMatches(partition, matches))}</span>}
             {tree.truncated && ' · the call tree was cut at its node budget'}
           </p>
         </div>
@@ -181,9 +184,7 @@ function Caption({
 }) {
   const children = focus.children.slice(0, LISTED)
   const more = focus.children.length - children.length
-  const matching = matches
-    ? partition.cells.filter((c) => c.node.func >= 0 && matches[c.node.func] === 1).length
-    : null
+  const matching = matches ? countMatches(partition, matches) : null
   return (
     <>
       <span>
@@ -210,4 +211,14 @@ function Caption({
       {matching !== null && <span> {matching} drawn calls match the search.</span>}
     </>
   )
+}
+
+/** Drawn calls whose function matches the search. */
+function countMatches(partition: Partition, matches: Uint8Array): number {
+  return partition.cells.filter((c) => c.node.func >= 0 && matches[c.node.func] === 1).length
+}
+
+function formatMatchCount(count: number): string {
+  if (count === 0) return 'none matches the search'
+  return count === 1 ? '1 matches the search' : `${count.toLocaleString('en-US')} match the search`
 }
