@@ -40,6 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from marshal_reader import DepthError, MarshalError, load  # noqa: E402
 from merge_stats import merge_stats  # noqa: E402
+from pstats_fast_reader import fast_document  # noqa: E402
 from profile_document import ProfileError, build_document  # noqa: E402
 
 EXIT_BAD_INPUT = 2
@@ -118,8 +119,13 @@ def explain_failure(data, error):
 
 
 def convert(data):
-    """Return the document for `data`, or raise ProfileError / MarshalError."""
-    return build_document(read_stats(data))
+    """Return the document for `data`, or raise ProfileError / MarshalError.
+    The fast reader handles plain Python 3 cProfile files; it gives up on anything else (and
+    on every bad input), which the strict path then reads from the start."""
+    doc = fast_document(data)
+    if doc is None:
+        doc = build_document(read_stats(data))
+    return doc
 
 
 def read_stats(data):
