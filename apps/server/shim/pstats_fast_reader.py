@@ -27,7 +27,12 @@ through a dict lookup by tuple and sorts the edges callee by callee. Here each e
 straight into flat column lists while it is read (a callers entry whose key is a back
 reference, the usual case, is read with one struct call), and everything after the reading
 loops in C: keys map to their function's index with map(dict.get, ...), the edge table is
-ordered with one sort over integer keys and gathered with map(list.__getitem__, perm).
+ordered with one sort over integer keys (callee * big + caller) of a list that is already in
+callee order, and gathered with map(list.__getitem__, perm).
+
+If a file bails late (e.g. a key twice in the stats dict, found at the end), the work done here
+is wasted and the strict path's time comes on top: such files are rare and the strict path is
+the one that must answer them anyway.
 """
 import struct
 from bisect import bisect_left, bisect_right
@@ -52,9 +57,9 @@ _VALUE = struct.Struct("<BBBIBIBdBd").unpack_from
 # A callers entry whose key is a back reference to a key tuple seen before (the usual case in a
 # big profile) followed by its 30-byte value: 35 bytes in one call.
 _REF_EDGE = struct.Struct("<BIBBBIBIBdBd").unpack_from
-# A callers entry whose key is a ')' 3-tuple of three back references (file, line, name: the
-# usual case, as every string and small int was written before) followed by its 30-byte value:
-# 47 bytes in one call.
+# A callers entry whose key is a new ')' 3-tuple of three back references (file, line, name:
+# the next most frequent case, as the strings and small ints were written before) followed by
+# its 30-byte value: 47 bytes in one call.
 _REF_KEY_EDGE = struct.Struct("<BBBIBIBIBBBIBIBdBd").unpack_from
 _INT32_LIMIT = 0x80000000  # an 'i' read unsigned at or above this is a negative int32
 _first, _second = itemgetter(0), itemgetter(1)
