@@ -37,7 +37,7 @@ the one that must answer them anyway.
 import struct
 from bisect import bisect_left, bisect_right
 from functools import reduce
-from itertools import chain, repeat
+from itertools import chain, count, repeat
 from operator import add, gt, itemgetter, mul
 
 from profile_document import (
@@ -50,7 +50,6 @@ from profile_document import (
 )
 
 _U32 = struct.Struct("<I").unpack_from
-_I32 = struct.Struct("<i").unpack_from
 # The 30 bytes of a ')' 4-tuple of (int, int, float, float): type code and size, two 5-byte
 # ints ('i' value or 'r' index, both read unsigned here) and two 9-byte floats, with their codes.
 _VALUE = struct.Struct("<BBBIBIBdBd").unpack_from
@@ -61,6 +60,9 @@ _REF_EDGE = struct.Struct("<BIBBBIBIBdBd").unpack_from
 # the next most frequent case, as the strings and small ints were written before) followed by
 # its 30-byte value: 47 bytes in one call.
 _REF_KEY_EDGE = struct.Struct("<BBBIBIBIBBBIBIBdBd").unpack_from
+# A key tuple's header, then the file and the line if both are 5-byte items ('r' / 'i')
+_KEY_HEAD = struct.Struct("<BBBIBI").unpack_from
+_CODE_U32 = struct.Struct("<BI").unpack_from
 _INT32_LIMIT = 0x80000000  # an 'i' read unsigned at or above this is a negative int32
 _first, _second = itemgetter(0), itemgetter(1)
 
@@ -123,26 +125,42 @@ def _document(data):
 
     def read_key(p):
         """The ')' 3-tuple (file, line, name) at p, and the position after it."""
-        c = data[p]
-        if c & 0x7F != 0x29 or data[p + 1] != 3:
+        # The file is nearly always a back reference, so its 5 bytes are read with the tuple's
+        # header and the line in one call; the name, when a back reference too, inline.
+        c, size, cf, file, cl, line = _KEY_HEAD(data, p)
+        if c & 0x7F != 0x29 or size != 3:
             raise _Bail
         slot = -1
         if c & 0x80:
             slot = len(refs)
             append_ref(None)  # unfinished
-        file, p = read_str(p + 2)
-        c = data[p]
-        if c == 0x72:
-            line = refs[_U32(data, p + 1)[0]]
+        if cf == 0x72:
+            file = refs[file]
+            if type(file) is not str:
+                raise _Bail
+            p += 7
+        else:
+            file, p = read_str(p + 2)
+            cl, line = _CODE_U32(data, p)
+        if cl == 0x72:
+            line = refs[line]
             if type(line) is not int:
                 raise _Bail
-        elif c & 0x7F == 0x69:
-            line = _I32(data, p + 1)[0]
-            if c & 0x80:
+        elif cl & 0x7F == 0x69:
+            if line >= _INT32_LIMIT:  # read unsigned: back to the signed int32
+                line -= 0x100000000
+            if cl & 0x80:
                 append_ref(line)
         else:
             raise _Bail
-        name, p = read_str(p + 5)
+        p += 5
+        if data[p] == 0x72:
+            name = refs[_U32(data, p + 1)[0]]
+            if type(name) is not str:
+                raise _Bail
+            p += 5
+        else:
+            name, p = read_str(p)
         key = (file, line, name)
         if slot >= 0:
             refs[slot] = key
@@ -302,8 +320,7 @@ def _build(fn_key, fn_cc, fn_nc, fn_tt, fn_ct, fn_end, e_key, e_nc, e_cc, e_tt, 
     distinct_files = dict.fromkeys(files)
     # every string once, in order of first use: file, name, file, name, ...
     strings = dict.fromkeys(chain.from_iterable(map(itemgetter(0, 2), sorted_keys)))
-    for i, s in enumerate(strings):
-        strings[s] = i
+    strings = dict(zip(strings, count()))  # string -> its index
     f_nc = list(map(fn_nc.__getitem__, order))
 
     # detect_source_format with sampled, has_int_callers and has_code all False (this reader
