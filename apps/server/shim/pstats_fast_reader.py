@@ -37,8 +37,8 @@ the one that must answer them anyway.
 import struct
 from bisect import bisect_left, bisect_right
 from functools import reduce
-from itertools import chain, count, repeat
-from operator import add, gt, itemgetter, mul
+from itertools import chain, count, islice, repeat
+from operator import add, gt, itemgetter, lt, mul
 
 from profile_document import (
     FORMAT_VERSION,
@@ -361,16 +361,17 @@ def _build(fn_key, fn_cc, fn_nc, fn_tt, fn_ct, fn_end, e_key, e_nc, e_cc, e_tt, 
     caller = list(map(rank.get, map(e_key.__getitem__, grouped), repeat(-1)))
     big = nf + 1
     sort_key = list(map(add, map(mul, callee, repeat(big)), caller))
-    if len(set(sort_key)) != ne:
-        # a caller twice in one callers dict (the dict keeps one); or two callers without a
-        # stats entry of their own, which this test cannot tell apart: strict path for both
-        raise _Bail
     if ne and min(caller) < 0:
         # callers without a stats entry of their own are dropped (see _tables)
         kept = [j for j in range(ne) if caller[j] >= 0]
     else:
         kept = range(ne)
     within = sorted(kept, key=sort_key.__getitem__)  # indexes into `grouped`
+    in_order = gather(sort_key, within)
+    if not all(map(lt, in_order, islice(in_order, 1, None))):
+        # two equal keys: a caller twice in one callers dict, where the dict keeps one (the
+        # first position, the last value). A dropped caller twice makes no difference.
+        raise _Bail
     perm = gather(grouped, within)  # edge indexes in output order
 
     return {
