@@ -274,6 +274,11 @@ def guess_python_version(entries, has_code_27):
     files = {}
     for e in entries:
         files[e[0][0]] = files.get(e[0][0], 0) + 1
+    return guess_python_version_from_files(files, has_code_27)
+
+
+def guess_python_version_from_files(files, has_code_27):
+    """guess_python_version, from the number of functions of each file (in any order)."""
     counts = {}
     for file, n in files.items():
         match = _PY_PATH.search(file)

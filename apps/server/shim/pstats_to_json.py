@@ -40,6 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from marshal_reader import DepthError, MarshalError, load  # noqa: E402
 from merge_stats import merge_stats  # noqa: E402
+from pstats_fast_reader import FloatColumn, fast_document  # noqa: E402
 from profile_document import ProfileError, build_document  # noqa: E402
 
 EXIT_BAD_INPUT = 2
@@ -118,8 +119,13 @@ def explain_failure(data, error):
 
 
 def convert(data):
-    """Return the document for `data`, or raise ProfileError / MarshalError."""
-    return build_document(read_stats(data))
+    """Return the document for `data`, or raise ProfileError / MarshalError.
+    The fast reader handles plain Python 3 cProfile files; it gives up on anything else (and
+    on every bad input), which the strict path then reads from the start."""
+    doc = fast_document(data)
+    if doc is None:
+        doc = build_document(read_stats(data))
+    return doc
 
 
 def read_stats(data):
@@ -184,6 +190,8 @@ def _compact(value):
     written by _float_list."""
     if type(value) is dict:
         return "{%s}" % ",".join(_dumps(k) + ":" + _compact(v) for k, v in value.items())
+    if type(value) is FloatColumn:  # from the fast reader: all floats
+        return _float_list(value, True) if value else "[]"
     if type(value) is list and value and type(value[0]) is float:
         return _float_list(value)
     return _dumps(value)
@@ -192,14 +200,15 @@ def _compact(value):
 _BITS_TO_DOUBLE = struct.Struct("=d").unpack  # native order, like array("d").tobytes()
 
 
-def _float_list(values):
+def _float_list(values, all_floats=False):
     """json.dumps(values) for a list of floats, formatting each distinct value once.
     float repr is the slowest part of json.dumps, and a profile's times repeat a lot (~45,000
     distinct values among 900,000 in a 100,000-function profile). The values are keyed by their
     64-bit pattern rather than as floats: an int hashes much faster than a float, and 0.0 and
-    -0.0 (equal floats, different text) get separate entries."""
-    if set(map(type, values)) != {float}:  # ints among them: 1 and 1.0 are written differently
-        return _dumps(values)
+    -0.0 (equal floats, different text) get separate entries.
+    all_floats: the caller knows every item is a float (saves a pass over the list)."""
+    if not all_floats and set(map(type, values)) != {float}:
+        return _dumps(values)  # ints among them: 1 and 1.0 are written differently
     bits = array("q", array("d", values).tobytes())
     text = dict.fromkeys(bits)
     for pattern in text:
