@@ -11,7 +11,7 @@ import type {
 import type { StoredProfileDocument } from '@profhub/profile'
 
 /**
- * Typed wrappers around profhub's HTTP API (CONTRACT.md). Every failure becomes an `ApiError`
+ * Typed wrappers around profhub's HTTP API (the API contract). Every failure becomes an `ApiError`
  * whose `message` is the server's sentence for people, ready to show as is.
  */
 

@@ -12,7 +12,7 @@ import {
 } from './views/StatsTable/table-rows.ts'
 
 /**
- * The URL holds the whole view state, so a copied link opens the same view (CONTRACT.md). Pure:
+ * The URL holds the whole view state, so a copied link opens the same view (the page contract). Pure:
  * `URL` in, state out, and back; no `window`, no throwing on bad input (people edit URLs).
  *
  *   /runs/<id>?v=2&tab=icicle&focus=1xk3v2.0b7f2c&depth=6&cutoff=0.5&q=json&fn=%2Fopt%2Fa.py%3A12%3Amain
@@ -173,7 +173,7 @@ function compareIdsFromPath(pathname: string): [string, string] | undefined {
 }
 
 /**
- * Run ids are URL-safe base64 (the server makes 22 characters; CONTRACT.md promises at least 96
+ * Run ids are URL-safe base64 (the server makes 22 characters; the API contract promises at least 96
  * random bits, URL-safe): anything else in `compare=` cannot name a run, so it is ignored
  * rather than shown as a missing run.
  */

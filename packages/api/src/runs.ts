@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { SourceFormatSchema, SummarySchema } from './profile-document.ts'
 
-// The HTTP contract of /api/runs (CONTRACT.md). The server validates requests and serializes
+// The HTTP contract of /api/runs (the README's API section). The server validates requests and serializes
 // responses with these; the web app imports the static types only.
 
 /** At least 96 random bits, URL-safe: 16 random bytes as base64url = 22 characters. */

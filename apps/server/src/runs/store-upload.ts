@@ -12,7 +12,7 @@ import {
 
 /**
  * What an upload becomes:
- * - one file (whatever `mode`): one run, answered as the run itself (CONTRACT.md);
+ * - one file (whatever `mode`): one run, answered as the run itself (the API contract);
  * - several files, `mode=separate`: one run per file, answered as `{runs}` in upload order;
  * - several files, `mode=merge`: one run merged as `pstats.Stats(a).add(b, …)` (sourceFormat
  *   `merged`), named "<first file> + N more" unless `name` says otherwise.

@@ -6,7 +6,7 @@ const SHOWN_MS = 4000
 type Outcome = { kind: 'copied' } | { kind: 'manual'; href: string } | null
 
 /**
- * Copies the page's URL, which holds the whole view state (CONTRACT.md), and says so in a
+ * Copies the page's URL, which holds the whole view state (the page contract), and says so in a
  * status message. The clipboard API exists only in secure contexts (https, localhost): a team
  * server on plain http has none, so the fallback selects the link in a read-only field and asks
  * the browser to copy the selection; if that fails too, the link is shown selected in a
