@@ -16,6 +16,14 @@ async function openChart(page: Page, url: string, tab: 'Sunburst' | 'Icicle') {
   await page.getByRole('tab', { name: tab }).click()
   const chart = page.getByRole('application', { name: `${tab} chart` })
   await expect(chart).toBeVisible()
+  // Drawn, not only mounted: a click before the first frame would find no node under it.
+  await page.waitForFunction(
+    (name) =>
+      performance
+        .getEntriesByName('profhub:chart-painted')
+        .some((mark) => (mark as PerformanceMark).detail?.chart === name),
+    `${tab} chart`,
+  )
   return chart
 }
 
@@ -116,7 +124,10 @@ test('one selection in every view: chart to table and table to chart', async ({
   const run = await uploadFixture(request, profile)
   const icicle = await openChart(page, run.url, 'Icicle')
   const box = (await icicle.boundingBox())!
-  await page.mouse.click(box.x + 20, box.y + 35) // exec
+  // Clicked once the chart shows it (its tooltip names it), as a person would.
+  await page.mouse.move(box.x + 20, box.y + 35)
+  await expect(page.getByRole('tooltip')).toContainText('{built-in method builtins.exec}')
+  await page.mouse.click(box.x + 20, box.y + 35)
 
   await page.getByRole('tab', { name: 'Table' }).click()
   const selected = page.getByRole('table').getByRole('row', { selected: true })
