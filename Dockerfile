@@ -12,9 +12,10 @@ RUN npm install -g pnpm@10.34.9
 
 WORKDIR /app
 COPY . .
-RUN pnpm install --frozen-lockfile && pnpm build
+# `pnpm install` builds the web app and compiles the server (the root postinstall).
+RUN pnpm install --frozen-lockfile
 
-ENV HOST=0.0.0.0 PORT=8080 DATA_DIR=/data PYTHON=/usr/bin/python3 NODE_ENV=production
+ENV HOST=0.0.0.0 PORT=8080 DATA_DIR=/data PYTHON=/usr/bin/python3 NODE_ENV=production LOG_FORMAT=json
 VOLUME /data
 EXPOSE 8080
-CMD ["pnpm", "--filter", "@profhub/server", "start"]
+CMD ["node", "apps/server/dist/server.js"]

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises'
 import { STATUS_CODES } from 'node:http'
 import path from 'node:path'
-import autoload from '@fastify/autoload'
+import compress from '@fastify/compress'
 import type {
   FastifyError,
   FastifyInstance,
@@ -14,7 +14,18 @@ import { INTERNAL_ERROR_BODY, isApiError } from './errors.ts'
 import { profilePreloads } from './page-preloads.ts'
 import { formatValidationMessage } from './format-validation-message.ts'
 import type { ProfileWorkers } from './converter/profile-workers.ts'
-import { type AppConfig, parseConfig } from './plugins/app/config.ts'
+import configPlugin, { type AppConfig, parseConfig } from './plugins/app/config.ts'
+import profileWorkersPlugin from './plugins/app/profile-workers.ts'
+import pstatsConverterPlugin from './plugins/app/pstats-converter.ts'
+import runStorePlugin from './plugins/app/run-store.ts'
+import apiDocsPlugin from './plugins/external/api-docs.ts'
+import { autoConfig as compressOptions } from './plugins/external/compress.ts'
+import multipartPlugin from './plugins/external/multipart.ts'
+import sensiblePlugin from './plugins/external/sensible.ts'
+import staticPlugin from './plugins/external/static.ts'
+import healthRoutes from './routes/api/health.ts'
+import runsRoutes from './routes/api/runs/index.ts'
+import profhubPyRoute from './routes/profhub-py.ts'
 
 export interface AppOptions extends FastifyPluginOptions {
   config: AppConfig
@@ -32,8 +43,9 @@ export const serverOptions = {
 
 /**
  * The whole server as one plugin (register it with fastify-plugin): third-party plugins, then
- * our decorators (config, converter, run store), then the routes, which autoload mounts by
- * folder (`routes/api/runs/index.ts` → `/api/runs`).
+ * our decorators (config, worker threads, converter, run store), then the routes. Listed here
+ * rather than found by scanning folders: the compiled server is one bundled file (dist/), which
+ * starts without reading or compiling any other module of ours.
  */
 export default async function profhubApp(
   fastify: FastifyInstance,
@@ -44,32 +56,69 @@ export default async function profhubApp(
     profileWorkers: opts.profileWorkers,
   }
 
-  await fastify.register(autoload, {
-    dir: path.join(import.meta.dirname, 'plugins/external'),
-    options,
-  })
-  fastify.register(autoload, { dir: path.join(import.meta.dirname, 'plugins/app'), options })
-  fastify.register(autoload, { dir: path.join(import.meta.dirname, 'routes'), options })
-
+  // Hooks and handlers first: plugins registered below inherit them.
   fastify.addHook('onRequest', async (_request, reply) => {
     // Run names and profile contents are untrusted text: never let a browser guess a type.
     reply.header('x-content-type-options', 'nosniff')
   })
+  // One line per answered request, at debug: the default level (info) shows only client
+  // errors (one line each, from handleError) and server errors (with their stack).
+  fastify.addHook('onResponse', async (request, reply) => {
+    if (reply.statusCode < 400) {
+      request.log.debug(formatRequestLine(request, reply.statusCode, reply.elapsedTime))
+    }
+  })
   fastify.setErrorHandler(handleError)
   fastify.setNotFoundHandler((request, reply) => handleNotFound(options.config, request, reply))
+
+  await fastify.register(compress, compressOptions)
+  await fastify.register(multipartPlugin, options)
+  await fastify.register(sensiblePlugin)
+  await fastify.register(staticPlugin, options)
+  await fastify.register(apiDocsPlugin)
+
+  await fastify.register(configPlugin, options)
+  await fastify.register(profileWorkersPlugin, options)
+  await fastify.register(pstatsConverterPlugin, options)
+  await fastify.register(runStorePlugin, options)
+
+  await fastify.register(healthRoutes, { prefix: '/api' })
+  await fastify.register(runsRoutes, { prefix: '/api/runs' })
+  await fastify.register(profhubPyRoute)
 }
 
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const status = isHttpStatus(error.statusCode) ? error.statusCode : 500
   reply.code(status).type('application/json; charset=utf-8')
   if (status >= 500) {
-    request.log.error({ err: error }, 'request failed')
+    request.log.error({ err: error }, formatRequestLine(request, status))
     // Only messages we wrote for people are shown; anything else might carry a path or a stack.
     return isApiError(error) ? { error: error.title, message: error.message } : INTERNAL_ERROR_BODY
   }
-  request.log.info({ err: error }, 'request rejected')
-  if (isApiError(error)) return { error: error.title, message: error.message }
-  return { error: STATUS_CODES[status] ?? 'Error', message: formatClientErrorMessage(error) }
+  const body = isApiError(error)
+    ? { error: error.title, message: error.message }
+    : { error: STATUS_CODES[status] ?? 'Error', message: formatClientErrorMessage(error) }
+  request.log.info(
+    escapeControls(`${formatRequestLine(request, status)} ${body.error}: ${body.message}`),
+  )
+  return body
+}
+
+/**
+ * `GET /api/runs/x 200 3 ms`, for the log. Messages can quote untrusted text (file names):
+ * control characters are escaped so that a name cannot forge log lines.
+ */
+function formatRequestLine(request: FastifyRequest, status: number, elapsedMs?: number): string {
+  const time = elapsedMs === undefined ? '' : ` ${Math.round(elapsedMs)} ms`
+  return escapeControls(`${request.method} ${request.url} ${status}${time}`)
+}
+
+function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 }
 
 function isHttpStatus(code: unknown): code is number {

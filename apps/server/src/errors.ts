@@ -24,8 +24,8 @@ export class ApiError extends Error {
 }
 
 /**
- * By brand rather than instanceof: under Vitest, app.ts and the plugins that @fastify/autoload
- * imports can end up with two copies of this module.
+ * By brand rather than instanceof: a module loaded twice (by a worker's loader, or by a test
+ * runner that transforms some importers and not others) must still be recognised.
  */
 export function isApiError(error: unknown): error is ApiError {
   return typeof error === 'object' && error !== null && API_ERROR in error

@@ -1,27 +1,36 @@
 import closeWithGrace from 'close-with-grace'
-import Fastify from 'fastify'
+import Fastify, { LogController } from 'fastify'
 import fp from 'fastify-plugin'
 import profhubApp, { serverOptions } from './app.ts'
+import { createLogger } from './logger.ts'
 import { parseConfig } from './plugins/app/config.ts'
 
-// Starts profhub: `tsx src/server.ts` (`pnpm start` from the repository root builds the web
-// app first). Configuration is the environment; see README.md.
+// Starts profhub. `pnpm start` runs the compiled bundle (`node dist/server.js`, built by
+// `pnpm build`); `pnpm --filter @profhub/server dev` runs this file with tsx and reloads on
+// changes. Configuration is the environment; see README.md.
 
 const config = parseConfig(process.env)
 
 const app = Fastify({
   ...serverOptions,
-  logger: { level: config.logLevel },
+  loggerInstance: createLogger(config),
+  // Requests are logged in one line each by app.ts (at debug, or info for client errors),
+  // instead of Fastify's two JSON objects per request.
+  logController: new LogController({ disableRequestLogging: true }),
   // A 200 MB upload over a slow link takes minutes, and conversion up to two more; this
   // still ends connections that trickle forever.
   requestTimeout: 15 * 60_000,
+  // No plugin may abort the start for being slow: on a machine whose every core is busy,
+  // opening the store and starting the workers can take longer than Fastify's 10 s default,
+  // and a server that gives up is worse than one that starts late.
+  pluginTimeout: 0,
 })
 
 app.register(fp(profhubApp), { config })
 
 closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
   if (err) app.log.error({ err }, 'closing after an error')
-  else app.log.info({ signal }, 'closing')
+  else app.log.info(`closing (${signal})`)
   await app.close()
 })
 

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { Worker, type TransferListItem } from 'node:worker_threads'
 import type { ProfileDocument } from '@profhub/profile'
 import type { StatsColumns } from '../runs/stats-table.ts'
 
@@ -13,28 +13,46 @@ export type WorkerTask =
   | { kind: 'check'; path: string }
   /** Read a stored document and build its stats table. */
   | { kind: 'table'; path: string }
+  /**
+   * Write a stored document (its JSON bytes, transferred) as one of the exports made in
+   * JavaScript; `name` is the run's name, which some formats carry.
+   */
+  | { kind: 'export'; format: WorkerExportFormat; document: ArrayBuffer; name: string }
+
+/** The exports written from the stored document (`@profhub/profile`'s writers). */
+export type WorkerExportFormat = 'csv' | 'callgrind' | 'speedscope'
 
 export type WorkerAnswer =
   | { kind: 'checked'; meta: ProfileMeta }
   | { kind: 'invalid-json'; message: string }
   | { kind: 'invalid'; problem: string }
   | { kind: 'table'; columns: StatsColumns }
+  /** The export's UTF-8 bytes (transferred). */
+  | { kind: 'exported'; bytes: ArrayBuffer }
   | { kind: 'missing' }
   | { kind: 'failed'; message: string }
 
-// The worker is TypeScript: a small script registers tsx's loader, then imports it. The same
-// under `tsx src/server.ts` and Vitest (whose execArgv has no tsx); `--import tsx` in the
-// worker's execArgv does not work on Node 20 (the entry is loaded before the hooks are on).
-const WORKER_URL = new URL('./profile-worker.ts', import.meta.url).href
-// tsx/esm/api's ESM build (require.resolve finds the CommonJS one, next to it).
-const TSX_API = pathToFileURL(
-  path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs'),
-).href
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)})
-  .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}) })`
+// Compiled (dist/server.js), the worker is its own bundle beside the server's: dist/profile-worker.js.
+// From source (tsx, Vitest) it is TypeScript: a small script registers tsx's loader, then imports
+// it; `--import tsx` in the worker's execArgv does not work on Node 20 (the entry is loaded
+// before the hooks are on).
+const COMPILED = !import.meta.url.endsWith('.ts')
+
+function startWorker(): Worker {
+  if (COMPILED) return new Worker(new URL('./profile-worker.js', import.meta.url), { execArgv: [] })
+  const workerUrl = new URL('./profile-worker.ts', import.meta.url).href
+  // tsx/esm/api's ESM build (require.resolve finds the CommonJS one, next to it).
+  const tsxApi = pathToFileURL(
+    path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs'),
+  ).href
+  const bootstrap = `import(${JSON.stringify(tsxApi)})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl)}) })`
+  return new Worker(bootstrap, { eval: true, execArgv: [] })
+}
 
 interface Job {
   task: WorkerTask
+  transfer: TransferListItem[]
   resolve: (answer: WorkerAnswer) => void
   reject: (error: unknown) => void
 }
@@ -55,10 +73,11 @@ export class ProfileWorkers {
     this.#size = size
   }
 
-  run(task: WorkerTask): Promise<WorkerAnswer> {
+  /** `transfer`: buffers of the task to move to the worker rather than copy. */
+  run(task: WorkerTask, transfer: TransferListItem[] = []): Promise<WorkerAnswer> {
     if (this.#closed) return Promise.reject(new Error('the profile workers are closed'))
     return new Promise((resolve, reject) => {
-      this.#queue.push({ task, resolve, reject })
+      this.#queue.push({ task, transfer, resolve, reject })
       this.#dispatch()
     })
   }
@@ -89,7 +108,7 @@ export class ProfileWorkers {
   }
 
   #spawn(): Worker {
-    const worker = new Worker(BOOTSTRAP, { eval: true, execArgv: [] })
+    const worker = startWorker()
     this.#all.add(worker)
     worker.on('exit', () => {
       this.#all.delete(worker)
@@ -123,6 +142,6 @@ export class ProfileWorkers {
     worker.on('message', onMessage)
     worker.on('error', onError)
     worker.on('exit', onExit)
-    worker.postMessage(job.task)
+    worker.postMessage(job.task, job.transfer)
   }
 }

@@ -3,19 +3,35 @@ import path from 'node:path'
 import fp from 'fastify-plugin'
 import type { AppOptions } from '../../app.ts'
 
-/** Where this package lives: `apps/server`. The shim and the web build are found from here. */
-const serverRoot = path.resolve(import.meta.dirname, '../../..')
+/**
+ * Where this package lives (`apps/server`, or `server/` inside the packed `profhub` command):
+ * the shim, the Python client and the web build are found from here. This module runs from
+ * `src/plugins/app/` under tsx and Vitest, and bundled into `dist/` once compiled: the root is
+ * the nearest folder up that holds the shim.
+ */
+export const serverRoot = findServerRoot(import.meta.dirname)
+
+function findServerRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'shim', 'pstats_to_json.py'))) return dir
+    if (path.dirname(dir) === dir) throw new Error(`profhub's shim/ folder is not above ${start}`)
+  }
+}
 
 export interface AppConfig {
   port: number
   host: string
   logLevel: string
+  /** `pretty` (one line per event, for a terminal; the default) or `json` (for collectors). */
+  logFormat: 'pretty' | 'json'
   /** Absolute: the SQLite file, run blobs and upload temp files live here. */
   dataDir: string
   /** `DATA_DIR/tmp`: uploads are received here, on the same file system as the run files. */
   uploadDir: string
   maxUploadMb: number
   maxUploadBytes: number
+  /** `apps/server` (see above): `shim/`, `client/` live here, the web build beside it. */
+  serverRoot: string
   /** The Python interpreter that runs the shim. */
   python: string
   shimPath: string
@@ -41,10 +57,12 @@ export function parseConfig(env: Env = process.env): AppConfig {
     port: parsePort(env.PORT),
     host: env.HOST || '127.0.0.1',
     logLevel: env.LOG_LEVEL || 'info',
+    logFormat: parseLogFormat(env.LOG_FORMAT),
     dataDir,
     uploadDir: path.join(dataDir, 'tmp'),
     maxUploadMb,
     maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024),
+    serverRoot,
     python: env.PYTHON || (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'),
     shimPath: path.join(serverRoot, 'shim', 'pstats_to_json.py'),
     profileCacheBytes: Math.floor(parsePositiveNumber(env, 'PROFILE_CACHE_MB', 200) * 1024 * 1024),
@@ -61,6 +79,12 @@ function parsePort(value: string | undefined): number {
     throw new Error(`PORT must be a port number (0-65535), got "${value}"`)
   }
   return port
+}
+
+function parseLogFormat(value: string | undefined): 'pretty' | 'json' {
+  if (value === undefined || value === '' || value === 'pretty') return 'pretty'
+  if (value === 'json') return 'json'
+  throw new Error(`LOG_FORMAT must be "pretty" or "json", got "${value}"`)
 }
 
 function parsePositiveNumber(env: Env, name: string, fallback: number): number {

@@ -1,0 +1,81 @@
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import fp from 'fastify-plugin'
+import { MAX_FILES_PER_UPLOAD } from '@profhub/api'
+
+// The OpenAPI document is generated from the routes' TypeBox schemas (the same ones that
+// validate requests and serialize answers), so it cannot drift from what the server does.
+// Browsable at /api/docs (Swagger UI), the document at /api/docs/json.
+
+/** The upload's multipart body: not validated by a schema (it is streamed), so described here. */
+const UPLOAD_BODY = {
+  required: true,
+  content: {
+    'multipart/form-data': {
+      schema: {
+        type: 'object',
+        required: ['file'],
+        properties: {
+          file: {
+            type: 'array',
+            maxItems: MAX_FILES_PER_UPLOAD,
+            items: { type: 'string', format: 'binary' },
+            description: `One or more .prof files (pstats files from cProfile, profile, yappi, pstats.dump_stats), at most ${MAX_FILES_PER_UPLOAD}.`,
+          },
+          name: {
+            type: 'string',
+            maxLength: 200,
+            description: "The run's name (default: the file name).",
+          },
+          mode: {
+            type: 'string',
+            enum: ['separate', 'merge'],
+            description: 'Several files: one run each (separate, the default) or one merged run.',
+          },
+          label: {
+            type: 'array',
+            items: { type: 'string', pattern: '^[^=]+=.*$' },
+            description: 'KEY=VALUE labels for the run, repeated.',
+          },
+        },
+      },
+    },
+  },
+}
+
+export default fp(
+  async (fastify) => {
+    await fastify.register(swagger, {
+      openapi: {
+        openapi: '3.1.0',
+        info: {
+          title: 'profhub',
+          description:
+            "A self-hosted viewer for Python profiles (.prof). Errors are `{error, message}` JSON. Run ids are unguessable: a run's URLs need only its id.",
+          version: '1',
+        },
+        tags: [
+          { name: 'runs', description: 'Uploaded profiles' },
+          { name: 'exports', description: 'A run in other formats' },
+          { name: 'server', description: 'Health, the Python client' },
+        ],
+      },
+      // Page paths (the web app) are not API.
+      transform: ({ schema, url, route }) => {
+        const isApi = url.startsWith('/api/') || url === '/profhub.py'
+        const hidden = !isApi || url.startsWith('/api/docs')
+        // `/api/runs/` (the runs plugin's root) is documented as `/api/runs`, as people call it.
+        const path = url.length > 1 ? url.replace(/\/$/, '') : url
+        return { schema: hidden ? { ...schema, hide: true } : schema, url: path, route }
+      },
+      transformObject: (documentObject) => {
+        if (!('openapiObject' in documentObject)) return documentObject.swaggerObject
+        const post = documentObject.openapiObject.paths?.['/api/runs']?.post
+        if (post) post.requestBody = UPLOAD_BODY as never
+        return documentObject.openapiObject
+      },
+    })
+    await fastify.register(swaggerUi, { routePrefix: '/api/docs' })
+  },
+  { name: 'api-docs' },
+)
