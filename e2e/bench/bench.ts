@@ -29,6 +29,13 @@ const sizes = values.sizes.split(',').map(Number)
 const times = Number(values.repeat)
 const files = sizes.map(generatedProfile)
 
+// Cold starts of the compiled server (a fresh DATA_DIR each): spawn → /api/health 200.
+const startTimes: number[] = []
+for (let i = 0; i < Math.max(times, 5); i++) {
+  const started = await startServer(Number(values.port))
+  startTimes.push(started.startMs)
+  await started.stop()
+}
 const server = await startServer(Number(values.port))
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -88,6 +95,9 @@ try {
 
   console.log(
     `\nCalibration (50M-step integer loop): ${ms(calibration.node)} in Node, ${ms(calibration.chromium)} in Chromium\n`,
+  )
+  console.log(
+    `Server start (node dist/server.js → /api/health 200, fresh DATA_DIR): median ${ms(median(startTimes))}, ${ms(Math.min(...startTimes))}–${ms(Math.max(...startTimes))} over ${startTimes.length}\n`,
   )
   console.log('Ingest (upload → 201; the converter alone and its share; bare `pstats.Stats(f)`)\n')
   printTable(

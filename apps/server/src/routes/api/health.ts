@@ -8,7 +8,14 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/health',
     // Polled by scripts and tests: log only problems.
-    { logLevel: 'warn', schema: { response: { 200: HealthSchema } } },
+    {
+      logLevel: 'warn',
+      schema: {
+        tags: ['server'],
+        summary: 'Ready: the store is open and the converter answers (else 503)',
+        response: { 200: HealthSchema },
+      },
+    },
     async () => {
       const storeOk = await fastify.runStore.ping().then(
         () => true,
