@@ -15,6 +15,13 @@ export const MAX_NOTE_LENGTH = 10_000
 /** Files one upload may carry (multipart `file` parts). */
 export const MAX_FILES_PER_UPLOAD = 20
 
+/**
+ * `KEY: VALUE` pairs sent with the upload (repeated multipart `label` fields, `KEY=VALUE`):
+ * keys are 1–64 of `A-Z a-z 0-9 _ . : / -`, values untrusted text of at most 500 characters,
+ * at most 50 labels. `{}` when there are none. Additive to the contract's fields.
+ */
+export const RunLabelsSchema = Type.Record(Type.String(), Type.String())
+
 export const RunSummarySchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -22,6 +29,8 @@ export const RunSummarySchema = Type.Object({
   summary: SummarySchema,
   /** Free text; '' when there is none. Additive to the contract's fields. */
   note: Type.String(),
+  /** Always sent by the server; optional here so that summaries made by clients may omit it. */
+  labels: Type.Optional(RunLabelsSchema),
 })
 
 export const SourceFileSchema = Type.Object({
@@ -49,6 +58,7 @@ export const RunSchema = Type.Object({
   summary: SummarySchema,
   source: RunSourceSchema,
   note: Type.String(),
+  labels: RunLabelsSchema,
 })
 
 export const CreatedRunSchema = Type.Object({
@@ -60,6 +70,7 @@ export const CreatedRunSchema = Type.Object({
   summary: SummarySchema,
   source: RunSourceSchema,
   note: Type.String(),
+  labels: RunLabelsSchema,
 })
 
 /** `POST /api/runs` with several files and `mode=separate`: one run per file, in upload order. */
@@ -146,6 +157,7 @@ export type RunSort = Static<typeof RunSortSchema>
 export type SortOrder = Static<typeof SortOrderSchema>
 export type UpdateRun = Static<typeof UpdateRunSchema>
 export type SourceFile = Static<typeof SourceFileSchema>
+export type RunLabels = Static<typeof RunLabelsSchema>
 export type RunSummary = Static<typeof RunSummarySchema>
 export type RunList = Static<typeof RunListSchema>
 export type RunListQuery = Static<typeof RunListQuerySchema>

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import type { FastifyRequest } from 'fastify'
 import { MAX_FILES_PER_UPLOAD, type UploadMode } from '@profhub/api'
 import { ApiError, isApiError } from '../errors.ts'
+import { LabelSet, labelTooLong } from './labels.ts'
 
 export interface ReceivedFile {
   /** The bytes, in the upload directory; the caller moves or removes the file. */
@@ -22,6 +23,8 @@ export interface ReceivedUpload {
   name: string | null
   /** The `mode` field: what to make of several files (default `separate`). */
   mode: UploadMode
+  /** The `label` fields (`KEY=VALUE`, repeated), for every run the upload makes. */
+  labels: Record<string, string>
 }
 
 export const MAX_NAME_LENGTH = 200
@@ -29,7 +32,7 @@ const MAX_FILE_NAME_LENGTH = 255
 
 /**
  * Streams each multipart `file` part to a temp file (never into memory) and collects the
- * optional `name` and `mode` fields, which may come before or after the files. MAX_UPLOAD_MB
+ * optional `name`, `mode` and `label` fields, which may come before or after the files. MAX_UPLOAD_MB
  * bounds the files together. Leaves no file behind when it throws.
  */
 export async function receiveUpload(
@@ -42,6 +45,7 @@ export async function receiveUpload(
   const tempPaths: string[] = []
   let name: string | null = null
   let mode: UploadMode = 'separate'
+  const labels = new LabelSet()
   let total = 0
   try {
     for await (const part of request.parts()) {
@@ -79,6 +83,9 @@ export async function receiveUpload(
         name = parseName(String(part.value))
       } else if (part.fieldname === 'mode') {
         mode = parseMode(String(part.value))
+      } else if (part.fieldname === 'label') {
+        if (part.valueTruncated) throw labelTooLong()
+        labels.add(String(part.value))
       }
     }
     if (files.length === 0) {
@@ -87,7 +94,7 @@ export async function receiveUpload(
         'The upload has no file: send the .prof file in a multipart field named "file".',
       )
     }
-    return { files, name, mode }
+    return { files, name, mode, labels: labels.toObject() }
   } catch (error) {
     await Promise.all(tempPaths.map((tempPath) => rm(tempPath, { force: true })))
     throw translateMultipartError(error, maxUploadMb)
@@ -155,7 +162,7 @@ function translateMultipartError(error: unknown, maxUploadMb: number): unknown {
     case 'FST_INVALID_JSON_FIELD_ERROR':
       return new ApiError(
         400,
-        'Send the files in fields named "file" and, optionally, "name" and "mode" fields; nothing else.',
+        'Send the files in fields named "file" and, optionally, "name", "mode" and "label" fields; nothing else.',
       )
     case 'FST_MP_PREMATURE_CLOSE':
     case undefined:

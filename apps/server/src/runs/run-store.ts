@@ -56,6 +56,8 @@ export interface NewRun {
   profile: ProfileMeta
   /** The file holding the whole document (the shim's output): the store moves it, as is. */
   profilePath: string
+  /** `KEY: VALUE` pairs sent with the upload (checked by `labels.ts`); `{}` for none. */
+  labels: Record<string, string>
 }
 
 export interface RunChanges {

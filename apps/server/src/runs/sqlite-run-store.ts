@@ -53,6 +53,7 @@ interface RunRow {
   note: string
   source_files: string | null
   total_time: number
+  labels: string
 }
 
 export interface SqliteRunStoreOptions {
@@ -134,13 +135,14 @@ export class SqliteRunStore implements RunStore {
         note: '',
         source_files: JSON.stringify(files),
         total_time: run.profile.summary.totalTime,
+        labels: JSON.stringify(run.labels),
       }
       this.#db
         .prepare(
           `INSERT INTO runs (id, name, created_at, source_format, summary, file_name, file_size,
-             python_version, note, source_files, total_time)
+             python_version, note, source_files, total_time, labels)
            VALUES (@id, @name, @created_at, @source_format, @summary, @file_name, @file_size,
-             @python_version, @note, @source_files, @total_time)`,
+             @python_version, @note, @source_files, @total_time, @labels)`,
         )
         .run(row)
       // Not cached: the table is built when /stats first asks for it.
@@ -311,6 +313,7 @@ function toRun(row: RunRow): Run {
       files,
     },
     note: row.note,
+    labels: JSON.parse(row.labels) as Run['labels'],
   }
 }
 

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3'
 // one step at a time, each step in its own transaction; a newer version than this server
 // knows is refused rather than misread.
 
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 /** MIGRATIONS[n] upgrades version n to n + 1. */
 const MIGRATIONS: ((db: Database.Database) => void)[] = [
@@ -46,6 +46,10 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
       CREATE INDEX runs_by_name ON runs (name COLLATE NOCASE, id);
       CREATE INDEX runs_by_total_time ON runs (total_time, id);
     `)
+  },
+  // 2 → 3: labels sent with the upload, a JSON object {KEY: VALUE}; older runs have none.
+  (db) => {
+    db.exec(`ALTER TABLE runs ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';`)
   },
 ]
 

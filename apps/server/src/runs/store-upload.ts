@@ -17,7 +17,8 @@ import {
  * - several files, `mode=merge`: one run merged as `pstats.Stats(a).add(b, …)` (sourceFormat
  *   `merged`), named "<first file> + N more" unless `name` says otherwise.
  * Every file is converted before anything is stored: a bad one is a 400 naming it, and no run
- * is created. Takes ownership of the upload's temp files (moved into the store, or removed).
+ * is created. The upload's labels go with every run it makes. Takes ownership of the upload's
+ * temp files (moved into the store, or removed).
  */
 export async function storeUpload(
   fastify: FastifyInstance,
@@ -27,18 +28,20 @@ export async function storeUpload(
   // The converted documents not (yet) moved into the store.
   const outputs: string[] = []
   try {
-    const { files } = upload
+    const { files, labels } = upload
     const [first] = files
     if (first === undefined) throw new Error('an upload has at least one file')
     if (files.length === 1) {
       const converted = await fastify.convertProfile(first.path)
       outputs.push(converted.jsonPath)
-      return await createRun(fastify, log, upload.name ?? defaultName(first), files, converted)
+      const name = upload.name ?? defaultName(first)
+      return await createRun(fastify, log, { name, files, converted, labels })
     }
     if (upload.mode === 'merge') {
       const converted = await fastify.convertMergedProfiles(files)
       outputs.push(converted.jsonPath)
-      return await createRun(fastify, log, upload.name ?? mergedName(files), files, converted)
+      const name = upload.name ?? mergedName(files)
+      return await createRun(fastify, log, { name, files, converted, labels })
     }
     if (upload.name !== null) {
       throw new ApiError(
@@ -46,7 +49,7 @@ export async function storeUpload(
         'A name is for one run: leave the "name" field out when uploading several files as separate runs, or send mode=merge to make one run of them.',
       )
     }
-    return { runs: await createSeparateRuns(fastify, log, files, outputs) }
+    return { runs: await createSeparateRuns(fastify, log, upload, outputs) }
   } finally {
     // Moved into the store on success; leftovers on failure.
     await Promise.all(
@@ -62,7 +65,7 @@ type Converted = Awaited<ReturnType<FastifyInstance['convertProfile']>>
 async function createSeparateRuns(
   fastify: FastifyInstance,
   log: FastifyBaseLogger,
-  files: ReceivedFile[],
+  { files, labels }: ReceivedUpload,
   outputs: string[],
 ): Promise<CreatedRun[]> {
   // The converter runs at most two shims at once; the rest wait their turn.
@@ -88,7 +91,8 @@ async function createSeparateRuns(
   const created: CreatedRun[] = []
   try {
     for (const [index, file] of files.entries()) {
-      created.push(await createRun(fastify, log, defaultName(file), [file], converted[index]!))
+      const parts = { name: defaultName(file), files: [file], converted: converted[index]!, labels }
+      created.push(await createRun(fastify, log, parts))
     }
   } catch (error) {
     // All or nothing: a store failure part way (a full disk) takes back the runs made so far.
@@ -98,18 +102,25 @@ async function createSeparateRuns(
   return created
 }
 
+/** What one run is made of. */
+interface RunParts {
+  name: string
+  files: ReceivedFile[]
+  converted: Converted
+  labels: Record<string, string>
+}
+
 async function createRun(
   fastify: FastifyInstance,
   log: FastifyBaseLogger,
-  name: string,
-  files: ReceivedFile[],
-  converted: Converted,
+  { name, files, converted, labels }: RunParts,
 ): Promise<CreatedRun> {
   const run: Run = await fastify.runStore.create({
     name,
     files: files.map((file) => ({ path: file.path, fileName: file.fileName, fileSize: file.size })),
     profile: converted.meta,
     profilePath: converted.jsonPath,
+    labels,
   })
   log.info(
     {

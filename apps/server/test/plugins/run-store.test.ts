@@ -11,6 +11,7 @@ import configPlugin, { parseConfig } from '../../src/plugins/app/config.ts'
 import profileWorkersPlugin from '../../src/plugins/app/profile-workers.ts'
 import converterPlugin from '../../src/plugins/app/pstats-converter.ts'
 import runStorePlugin from '../../src/plugins/app/run-store.ts'
+import { SCHEMA_VERSION } from '../../src/runs/sqlite-schema.ts'
 
 const NEWEST_FIRST = { sort: 'created', order: 'desc', q: '' } as const
 
@@ -42,6 +43,7 @@ async function openStore(dataDir: string) {
       ],
       profile: converted.meta,
       profilePath: converted.jsonPath,
+      labels: {},
     })
   }
   return { app, store: app.runStore, createRun }
@@ -192,6 +194,7 @@ describe('run-store plugin', () => {
       ],
       profile: converted.meta,
       profilePath: converted.jsonPath,
+      labels: {},
     })
 
     await expect(attempt).rejects.toThrow(/ENOENT/)
@@ -231,6 +234,7 @@ describe('run-store plugin', () => {
         files: [{ fileName: 'old.prof', fileSize: 1234 }],
       },
       note: '',
+      labels: {},
     })
     expect((await store.update(OLD_RUN.id, { note: 'kept' }))?.note).toBe('kept')
     const newer = await createRun('shapes-py3.11.prof')
@@ -247,7 +251,7 @@ describe('run-store plugin', () => {
         : [OLD_RUN.id, newer.id],
     )
     const db = new Database(path.join(dataDir, 'profhub.sqlite'), { readonly: true })
-    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
     db.close()
   })
 

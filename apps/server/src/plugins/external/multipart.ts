@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart'
 import fp from 'fastify-plugin'
 import { MAX_FILES_PER_UPLOAD } from '@profhub/api'
 import type { AppOptions } from '../../app.ts'
+import { MAX_LABELS } from '../../runs/labels.ts'
 
 // Uploads are streamed to disk by the route (request.parts()), never buffered in memory.
 // MAX_UPLOAD_MB bounds each file here and all the files of a request together in the route.
@@ -11,10 +12,10 @@ export default fp<AppOptions>(
       limits: {
         fileSize: config.maxUploadBytes,
         files: MAX_FILES_PER_UPLOAD,
-        // `name` and `mode`, plus room for stray fields from a form we do not know.
-        fields: 8,
-        parts: MAX_FILES_PER_UPLOAD + 10,
-        // A name is at most 200 characters: 800 bytes of UTF-8.
+        // `name`, `mode` and the `label`s, plus room for stray fields from a form we do not know.
+        fields: MAX_LABELS + 8,
+        parts: MAX_FILES_PER_UPLOAD + MAX_LABELS + 10,
+        // A name is at most 200 characters: 800 bytes of UTF-8; a label at most 64 + 1 + 2000.
         fieldSize: 4096,
         fieldNameSize: 100,
         headerPairs: 100,

@@ -24,7 +24,14 @@ describe('GET /api/runs', () => {
       expect(response.statusCode).toBe(200)
       const page = response.json()
       for (const run of page.runs) {
-        expect(Object.keys(run).sort()).toEqual(['createdAt', 'id', 'name', 'note', 'summary'])
+        expect(Object.keys(run).sort()).toEqual([
+          'createdAt',
+          'id',
+          'labels',
+          'name',
+          'note',
+          'summary',
+        ])
       }
       seen.push(...page.runs.map((run: { id: string }) => run.id))
       cursor = page.nextCursor

@@ -30,6 +30,7 @@ describe('POST /api/runs', () => {
         files: [{ fileName: fixture, fileSize: expect.any(Number) }],
       },
       note: '',
+      labels: {},
     })
     expect(run.source.files[0].fileSize).toBe(run.source.fileSize)
     expect(new Date(run.createdAt).toISOString()).toBe(run.createdAt)
@@ -41,6 +42,7 @@ describe('POST /api/runs', () => {
       summary: run.summary,
       source: run.source,
       note: '',
+      labels: {},
     })
   })
 

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs'
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fixturePath } from '@profhub/fixtures'
+import Database from 'better-sqlite3'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { SCHEMA_VERSION } from '../../src/runs/sqlite-schema.ts'
+import { build } from '../helper.ts'
+
+const OLD_RUN = {
+  id: 'DDDDDDDDDDDDDDDDDDDDDD',
+  summary: { totalTime: 0.5, totalCalls: 7, primitiveCalls: 7, functionCount: 4 },
+}
+
+/** A DATA_DIR as schema version 2 wrote it, with one run. */
+async function writeSchema2DataDir(): Promise<string> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'profhub-schema-'))
+  onTestFinished(() => rm(dataDir, { recursive: true, force: true }))
+  await mkdir(path.join(dataDir, 'runs', OLD_RUN.id), { recursive: true })
+  await copyFile(
+    fixturePath('recursion-py3.11.prof'),
+    path.join(dataDir, 'runs', OLD_RUN.id, 'original.prof'),
+  )
+  const db = new Database(path.join(dataDir, 'profhub.sqlite'))
+  db.exec(`
+    CREATE TABLE runs (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      created_at TEXT NOT NULL,
+      source_format TEXT NOT NULL,
+      summary TEXT NOT NULL,
+      file_name TEXT NOT NULL,
+      file_size INTEGER NOT NULL,
+      python_version TEXT
+    ) STRICT;
+    CREATE INDEX runs_newest_first ON runs (created_at DESC, id DESC);
+    ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN source_files TEXT;
+    ALTER TABLE runs ADD COLUMN total_time REAL NOT NULL DEFAULT 0;
+    CREATE INDEX runs_by_name ON runs (name COLLATE NOCASE, id);
+    CREATE INDEX runs_by_total_time ON runs (total_time, id);
+  `)
+  db.prepare(
+    `INSERT INTO runs VALUES (?, 'from schema 2', '2026-02-03T04:05:06.789Z', 'cProfile', ?,
+       'old.prof', 1234, '3.12', 'a note', '[{"fileName":"old.prof","fileSize":1234}]', 0.5)`,
+  ).run(OLD_RUN.id, JSON.stringify(OLD_RUN.summary))
+  db.pragma('user_version = 2')
+  db.close()
+  return dataDir
+}
+
+describe("the embedded store's schema", () => {
+  it('upgrades a version 2 DATA_DIR: old runs have no labels, new ones keep theirs', async () => {
+    const dataDir = await writeSchema2DataDir()
+    const { app } = await build({}, dataDir)
+
+    expect((await app.inject(`/api/runs/${OLD_RUN.id}`)).json()).toEqual({
+      id: OLD_RUN.id,
+      name: 'from schema 2',
+      createdAt: '2026-02-03T04:05:06.789Z',
+      sourceFormat: 'cProfile',
+      summary: OLD_RUN.summary,
+      source: {
+        fileName: 'old.prof',
+        fileSize: 1234,
+        pythonVersion: '3.12',
+        files: [{ fileName: 'old.prof', fileSize: 1234 }],
+      },
+      note: 'a note',
+      labels: {},
+    })
+    const form = new FormData()
+    form.append('label', 'after=upgrade')
+    const file = 'shapes-py3.11.prof'
+    form.append('file', new Blob([readFileSync(fixturePath(file))]), file)
+    const created = await app.inject({ method: 'POST', url: '/api/runs', payload: form })
+    expect(created.json().labels).toEqual({ after: 'upgrade' })
+    const listed = (await app.inject('/api/runs')).json().runs
+    expect(listed.map((run: { labels: object }) => run.labels)).toEqual([{ after: 'upgrade' }, {}])
+    await app.close()
+
+    const db = new Database(path.join(dataDir, 'profhub.sqlite'), { readonly: true })
+    onTestFinished(() => {
+      db.close()
+    })
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+  })
+})
