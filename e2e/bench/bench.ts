@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
+import { EXPORT_FORMATS, timeExports } from './lib/exports.ts'
 import { timeBarePstats, timedUpload, timeShim } from './lib/ingest.ts'
 import {
   calibrateBrowser,
@@ -52,6 +53,7 @@ try {
   const pageRows: string[][] = []
   const sortRows: string[][] = []
   const serverRows: string[][] = []
+  const exportRows: string[][] = []
   for (const [i, file] of files.entries()) {
     const label = sizes[i]!.toLocaleString('en-US')
     process.stderr.write(`measuring ${label} functions…\n`)
@@ -90,6 +92,12 @@ try {
 
     const stats = await statsLatency(server.origin, uploads[0]!.id)
     serverRows.push([label, ms(stats.p50), ms(stats.p95)])
+    const exported = await timeExports(server.origin, uploads[0]!.id, times)
+    exportRows.push([
+      label,
+      ...exported.map((e) => `${ms(e.milliseconds)} (${mb(e.bytes)})`),
+      ms(Math.max(...exported.map((e) => e.healthLagMs))),
+    ])
   }
   const memory = await uploadMemory(server)
 
@@ -132,6 +140,8 @@ try {
   printTable(sortRows[0]!, sortRows.slice(1))
   console.log('\nServer (GET /stats, 200 requests, 10 at a time)\n')
   printTable(['functions', 'p50', 'p95'], serverRows)
+  console.log('\nExports (GET /export/<format> → last byte; size; longest /api/health wait)\n')
+  printTable(['functions', ...EXPORT_FORMATS, 'longest /api/health wait'], exportRows)
   console.log(
     `\nServer memory while a 100 MB upload streams in: ${mb(memory.idle)} before, ${mb(memory.peak)} at peak (answer ${memory.status})`,
   )

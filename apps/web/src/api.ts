@@ -2,6 +2,7 @@ import type {
   ApiError as ApiErrorBody,
   CreatedRun,
   CreatedRuns,
+  ExportFormat,
   Run,
   RunList,
   RunListQuery,
@@ -147,6 +148,11 @@ export function runFileUrl(id: string): string {
 /** Where the run's `index`th uploaded file downloads from (merged runs have several). */
 export function runSourceFileUrl(id: string, index: number): string {
   return `${runPath(id)}/files/${index}`
+}
+
+/** Where the run downloads from in another tool's format (`GET /api/runs/:id/export/:format`). */
+export function runExportUrl(id: string, format: ExportFormat): string {
+  return `${runPath(id)}/export/${format}`
 }
 
 export interface UploadProgress {

@@ -16,7 +16,7 @@ export interface Upload {
 // Pings /api/health every 10 ms until its stdin closes, then prints the longest wait. A process
 // of its own, so that the wait measured is the server's and not this process's, which is busy
 // streaming the upload at the same time.
-const PINGER = `
+export const PINGER = `
 let longest = 0, stop = false, pings = 0
 process.stdin.on('end', () => (stop = true)).resume()
 ;(async () => {

@@ -1,2 +1,3 @@
 export * from './profile-document.ts'
 export * from './runs.ts'
+export * from './exports.ts'

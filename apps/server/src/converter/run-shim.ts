@@ -1,4 +1,5 @@
 import { execFile, type ExecFileException } from 'node:child_process'
+import path from 'node:path'
 
 export interface ShimCommand {
   python: string
@@ -54,6 +55,36 @@ export function runShim(
       (error, stdout, stderr) => {
         if (!error) return resolve({ kind: 'converted', json: stdout })
         if (error.code === 2) return resolve({ kind: 'rejected', reason: formatReason(stderr) })
+        reject(describeFailure(command, error, stderr))
+      },
+    )
+  })
+}
+
+/** What `shim/export_stats.py` writes (see its doc). */
+export type ShimExportFormat = 'prof' | 'pstats'
+
+/**
+ * Runs `python export_stats.py --format F --output PATH input…` (several inputs: a merged run)
+ * the same way: no shell, SIGKILL on timeout. Resolves once the file is written; an exit 3 is a
+ * ProfileTooLargeError, anything else but 0 an Error (the inputs are a stored run's, already
+ * accepted once: a refusal now is a bug, not the client's fault).
+ */
+export function runExportShim(
+  command: ShimCommand,
+  format: ShimExportFormat,
+  inputs: readonly string[],
+  outputPath: string,
+  timeoutMs: number,
+): Promise<void> {
+  const script = path.join(path.dirname(command.shimPath), 'export_stats.py')
+  return new Promise((resolve, reject) => {
+    execFile(
+      command.python,
+      ['-I', script, '--format', format, '--output', outputPath, ...inputs],
+      { timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8', windowsHide: true },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve()
         reject(describeFailure(command, error, stderr))
       },
     )

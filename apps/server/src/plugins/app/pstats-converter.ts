@@ -8,8 +8,10 @@ import type { ProfileMeta } from '../../converter/profile-workers.ts'
 import {
   MAX_OUTPUT_BYTES,
   ProfileTooLargeError,
+  runExportShim,
   runShim,
   ShimUnavailableError,
+  type ShimExportFormat,
 } from '../../converter/run-shim.ts'
 import { Semaphore } from '../../converter/semaphore.ts'
 import { ApiError } from '../../errors.ts'
@@ -39,6 +41,16 @@ declare module 'fastify' {
      * does (the shim's `--merge`); a rejection names the file (`fileName`) at fault.
      */
     convertMergedProfiles(files: readonly ShimInput[]): Promise<ConvertedProfile>
+    /**
+     * Writes a run's stats to `outputPath` with the shim (`export_stats.py`): as a pstats file
+     * (`prof`) or as pstats' printed report (`pstats`). `inputs` are the run's uploaded files
+     * in upload order (several: merged as when the run was made). Waits for a conversion slot.
+     */
+    exportStats(
+      inputs: readonly string[],
+      format: ShimExportFormat,
+      outputPath: string,
+    ): Promise<void>
     /** Whether the shim answers (cached; a failure is retried after a few seconds). */
     checkShim(): Promise<boolean>
   }
@@ -126,6 +138,21 @@ function createConverter(fastify: FastifyInstance) {
         filePath,
         (reason) => new ApiError(400, `${reason} ${WHAT_TO_UPLOAD}`, 'Not A Profile'),
       )
+    },
+    async exportStats(
+      inputs: readonly string[],
+      format: ShimExportFormat,
+      outputPath: string,
+    ): Promise<void> {
+      try {
+        // The same slots as uploads: an export reads and holds the whole profile too.
+        await slots.run(() =>
+          runExportShim(command, format, inputs, outputPath, CONVERT_TIMEOUT_MS),
+        )
+      } catch (error) {
+        await rm(outputPath, { force: true })
+        throw translateShimError(error)
+      }
     },
     convertMergedProfiles(files: readonly ShimInput[]): Promise<ConvertedProfile> {
       if (files.length < 2) throw new Error('a merge needs at least two files')
@@ -229,6 +256,7 @@ export default fp(
     const converter = createConverter(fastify)
     fastify.decorate('convertProfile', converter.convertProfile)
     fastify.decorate('convertMergedProfiles', converter.convertMergedProfiles)
+    fastify.decorate('exportStats', converter.exportStats)
     fastify.decorate('checkShim', shimProbe.checkShim)
     // Probe once at start, in the background: /api/health reuses the answer.
     void fastify.checkShim()

@@ -2,12 +2,13 @@ import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import type { Run } from '@profhub/api'
 import type { ProfileDocument } from '@profhub/profile'
 import { renameRun } from '../../actions.ts'
-import { runFileUrl, runSourceFileUrl } from '../../api.ts'
+import { runSourceFileUrl } from '../../api.ts'
 import { formatBytes, formatCount, formatPstatsHeader } from '../../format.ts'
 import { CompareWith } from '../Compare/CompareWith.tsx'
 import { CopyLinkButton } from '../Compare/CopyLinkButton.tsx'
 import { RelativeTime } from '../common/RelativeTime.tsx'
 import { Text } from '../common/Text.tsx'
+import { DownloadMenu } from './DownloadMenu.tsx'
 import styles from './RunHeader.module.css'
 
 const MAX_NAME = 200
@@ -23,9 +24,7 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
         <div className={styles.actions}>
           <CompareWith runId={run.id} />
           <CopyLinkButton />
-          <a className={styles.download} href={runFileUrl(run.id)} download>
-            Download .prof
-          </a>
+          <DownloadMenu run={run} />
         </div>
       </div>
       <p className={styles.summary}>

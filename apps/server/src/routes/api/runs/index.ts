@@ -25,6 +25,7 @@ import { formatCursor, parseCursor } from '../../../runs/run-cursor.ts'
 import { isRunId } from '../../../runs/run-id.ts'
 import type { RunChanges } from '../../../runs/run-store.ts'
 import { storeUpload } from '../../../runs/store-upload.ts'
+import { exportRoutes } from './export.ts'
 
 const DEFAULT_PAGE_SIZE = 50
 const DEFAULT_STATS_LIMIT = 100
@@ -35,6 +36,7 @@ const RunFileParamsSchema = Type.Object({ id: Type.String(), index: Type.String(
 
 const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { runStore: store, config } = fastify
+  await fastify.register(exportRoutes)
 
   /** The run id from the path; ids that cannot be a run id are a 404, like unknown ones. */
   function runIdOf(params: { id: string }): string {
@@ -45,7 +47,11 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/',
     {
-      schema: { response: { 201: Type.Union([CreatedRunSchema, CreatedRunsSchema]) } },
+      schema: {
+        tags: ['runs'],
+        summary: 'Upload one or more .prof files (multipart): one run each, or one merged run',
+        response: { 201: Type.Union([CreatedRunSchema, CreatedRunsSchema]) },
+      },
       // fast-json-stringify tells a union's branches apart with Ajv, and compiled the branch
       // schema again on every response: 40 ms of blocked event loop per upload. The handler
       // sends exactly one of the two typed shapes, so plain JSON is the same bytes.
@@ -65,7 +71,14 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/',
-    { schema: { querystring: RunListQuerySchema, response: { 200: RunListSchema } } },
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'List runs, newest first (or sorted), a page at a time',
+        querystring: RunListQuerySchema,
+        response: { 200: RunListSchema },
+      },
+    },
     async (request) => {
       const { limit = DEFAULT_PAGE_SIZE, cursor, q = '', sort = 'created' } = request.query
       const order = request.query.order ?? (sort === 'name' ? 'asc' : 'desc')
@@ -78,7 +91,14 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/:id',
-    { schema: { params: RunParamsSchema, response: { 200: RunSchema } } },
+    {
+      schema: {
+        tags: ['runs'],
+        summary: 'One run: name, summary, source files, note',
+        params: RunParamsSchema,
+        response: { 200: RunSchema },
+      },
+    },
     async (request) => {
       const run = await store.get(runIdOf(request.params))
       if (run === null) throw runNotFound()
@@ -90,6 +110,8 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:id/stats',
     {
       schema: {
+        tags: ['runs'],
+        summary: "The run's pstats rows, sorted and filtered",
         params: RunParamsSchema,
         querystring: StatsQuerySchema,
         response: { 200: StatsSchema },
@@ -104,7 +126,12 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   )
 
-  fastify.get('/:id/profile', { schema: { params: RunParamsSchema } }, async (request, reply) => {
+  const profileSchema = {
+    tags: ['runs'],
+    summary: 'The converted call graph (JSON document with formatVersion)',
+    params: RunParamsSchema,
+  }
+  fastify.get('/:id/profile', { schema: profileSchema }, async (request, reply) => {
     const id = runIdOf(request.params)
     // A run's profile never changes; the format version is in the tag in case a future server
     // upgrades stored documents when it reads them.
@@ -145,13 +172,24 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       .send(blob.stream)
   }
 
-  fastify.get('/:id/file', { schema: { params: RunParamsSchema } }, async (request, reply) =>
+  const fileSchema = {
+    tags: ['runs'],
+    summary: 'The first uploaded .prof file, as uploaded',
+    params: RunParamsSchema,
+  }
+  fastify.get('/:id/file', { schema: fileSchema }, async (request, reply) =>
     sendOriginal(runIdOf(request.params), 0, reply),
   )
 
   fastify.get(
     '/:id/files/:index',
-    { schema: { params: RunFileParamsSchema } },
+    {
+      schema: {
+        tags: ['runs'],
+        summary: "The index-th uploaded file of a run (a merged run's parts)",
+        params: RunFileParamsSchema,
+      },
+    },
     async (request, reply) => {
       const id = runIdOf(request.params)
       const run = await store.get(id)
@@ -172,7 +210,13 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       // contract wants anything but a string refused. TypeBox's compiler leaves bodies as sent.
       validatorCompiler: TypeBoxValidatorCompiler,
       bodyLimit: PATCH_BODY_LIMIT,
-      schema: { params: RunParamsSchema, body: UpdateRunSchema, response: { 200: RunSchema } },
+      schema: {
+        tags: ['runs'],
+        summary: 'Rename a run, or set its note',
+        params: RunParamsSchema,
+        body: UpdateRunSchema,
+        response: { 200: RunSchema },
+      },
     },
     async (request) => {
       const id = runIdOf(request.params)
@@ -182,7 +226,12 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   )
 
-  fastify.delete('/:id', { schema: { params: RunParamsSchema } }, async (request, reply) => {
+  const deleteSchema = {
+    tags: ['runs'],
+    summary: 'Delete a run and its files',
+    params: RunParamsSchema,
+  }
+  fastify.delete('/:id', { schema: deleteSchema }, async (request, reply) => {
     if (!(await store.delete(runIdOf(request.params)))) throw runNotFound()
     return reply.code(204).send()
   })
