@@ -8,7 +8,12 @@ import type { FastifyPluginAsync } from 'fastify'
 const profhubPyRoute: FastifyPluginAsync = async (fastify) => {
   const clientPath = path.join(fastify.config.serverRoot, 'client', 'profhub.py')
 
-  fastify.get('/profhub.py', async (_request, reply) => {
+  const schema = {
+    tags: ['server'],
+    summary:
+      'The Python client: python profhub.py run script.py, python profhub.py upload out.prof',
+  }
+  fastify.get('/profhub.py', { schema }, async (_request, reply) => {
     // Read on each request (30 KB, rarely asked for): an updated client is served at once.
     const source = await readFile(clientPath)
     return (

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
@@ -80,6 +80,16 @@ describe.each(['3.8', '3.13'])('profhub.py run under Python %s', (version) => {
     expect(run.labels).toEqual({})
     const uploaded = await fetch(`${server}/api/runs/${id}/file`)
     expect(Buffer.from(await uploaded.arrayBuffer())).toEqual(await readFile(prof))
+    // The run's `prof` export, loaded by this Python's pstats, reports the run's totals.
+    const exported = await fetch(`${server}/api/runs/${id}/export/prof`)
+    expect(exported.status).toBe(200)
+    const exportedProf = path.join(dir, 'exported.prof')
+    await writeFile(exportedProf, Buffer.from(await exported.arrayBuffer()))
+    const fromExport = await pstatsSummary(python, exportedProf)
+    expect(run.summary).toEqual({
+      ...fromExport,
+      totalTime: expect.closeTo(fromExport.totalTime, 12),
+    })
     const stats = (await getJson(`${server}/api/runs/${id}/stats?filter=fibonacci`)) as {
       rows: { name: string; file: string; ncalls: number }[]
     }

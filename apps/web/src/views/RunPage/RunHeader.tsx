@@ -43,6 +43,7 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
         </span>
       </p>
       {run.source && run.source.files.length > 1 && <MergedFrom run={run} />}
+      <Labels labels={run.labels} />
       {run.note !== '' && (
         <p className={styles.note}>
           <strong>Note: </strong>
@@ -51,6 +52,21 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
         </p>
       )}
     </header>
+  )
+}
+
+/** `branch=main`, `commit=abc123`…: what the uploader said of the run (untrusted text). */
+function Labels({ labels }: { labels: Run['labels'] | undefined }) {
+  const entries = Object.entries(labels ?? {})
+  if (entries.length === 0) return null
+  return (
+    <ul className={styles.labels} aria-label="Labels">
+      {entries.map(([key, value]) => (
+        <li key={key} className={styles.label}>
+          <Text text={`${key}=${value}`} />
+        </li>
+      ))}
+    </ul>
   )
 }
 

@@ -35,7 +35,15 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id/export/:format',
     // The enum documents the formats; an unknown one is answered below as a 404, not a 400.
-    { schema: { params: ExportParamsSchema }, attachValidation: true },
+    {
+      schema: {
+        tags: ['exports'],
+        summary:
+          'The run as a pstats file (prof), pstats text, CSV, callgrind or speedscope (an attachment)',
+        params: ExportParamsSchema,
+      },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const { id, format } = request.params
       if (!isRunId(id)) throw runNotFound()
