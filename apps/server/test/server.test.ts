@@ -81,7 +81,11 @@ describe('the compiled server', () => {
     const { child, url } = await startServer()
     await waitHealthy(url)
     const upload = new FormData()
-    upload.append('file', new Blob([await readFile(fixturePath('recursion-py3.11.prof'))]), 'r.prof')
+    upload.append(
+      'file',
+      new Blob([await readFile(fixturePath('recursion-py3.11.prof'))]),
+      'r.prof',
+    )
     const response = await fetch(`${url}/api/runs`, { method: 'POST', body: upload })
     expect(response.status).toBe(201)
     for (const hog of hogs) hog.kill('SIGKILL')

@@ -12,6 +12,7 @@ import profileWorkersPlugin from '../../src/plugins/app/profile-workers.ts'
 import converterPlugin from '../../src/plugins/app/pstats-converter.ts'
 import runStorePlugin from '../../src/plugins/app/run-store.ts'
 import { SCHEMA_VERSION } from '../../src/runs/sqlite-schema.ts'
+import { SCHEMA_1_SQL } from '../runs/old-schemas.ts'
 
 const NEWEST_FIRST = { sort: 'created', order: 'desc', q: '' } as const
 
@@ -284,19 +285,7 @@ const OLD_RUN = {
 /** A DATA_DIR as the first schema wrote it (user_version 1), with one run. */
 function writeSchema1Database(dataDir: string): void {
   const db = new Database(path.join(dataDir, 'profhub.sqlite'))
-  db.exec(`
-    CREATE TABLE runs (
-      id TEXT PRIMARY KEY,
-      name TEXT NOT NULL,
-      created_at TEXT NOT NULL,
-      source_format TEXT NOT NULL,
-      summary TEXT NOT NULL,
-      file_name TEXT NOT NULL,
-      file_size INTEGER NOT NULL,
-      python_version TEXT
-    ) STRICT;
-    CREATE INDEX runs_newest_first ON runs (created_at DESC, id DESC);
-  `)
+  db.exec(SCHEMA_1_SQL)
   db.prepare(
     `INSERT INTO runs VALUES (?, 'from the first schema', '2026-01-02T03:04:05.678Z', 'cProfile',
        ?, 'old.prof', 1234, '3.11')`,

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { SCHEMA_VERSION } from '../../src/runs/sqlite-schema.ts'
 import { build } from '../helper.ts'
+import { SCHEMA_2_SQL } from './old-schemas.ts'
 
 const OLD_RUN = {
   id: 'DDDDDDDDDDDDDDDDDDDDDD',
@@ -23,24 +24,7 @@ async function writeSchema2DataDir(): Promise<string> {
     path.join(dataDir, 'runs', OLD_RUN.id, 'original.prof'),
   )
   const db = new Database(path.join(dataDir, 'profhub.sqlite'))
-  db.exec(`
-    CREATE TABLE runs (
-      id TEXT PRIMARY KEY,
-      name TEXT NOT NULL,
-      created_at TEXT NOT NULL,
-      source_format TEXT NOT NULL,
-      summary TEXT NOT NULL,
-      file_name TEXT NOT NULL,
-      file_size INTEGER NOT NULL,
-      python_version TEXT
-    ) STRICT;
-    CREATE INDEX runs_newest_first ON runs (created_at DESC, id DESC);
-    ALTER TABLE runs ADD COLUMN note TEXT NOT NULL DEFAULT '';
-    ALTER TABLE runs ADD COLUMN source_files TEXT;
-    ALTER TABLE runs ADD COLUMN total_time REAL NOT NULL DEFAULT 0;
-    CREATE INDEX runs_by_name ON runs (name COLLATE NOCASE, id);
-    CREATE INDEX runs_by_total_time ON runs (total_time, id);
-  `)
+  db.exec(SCHEMA_2_SQL)
   db.prepare(
     `INSERT INTO runs VALUES (?, 'from schema 2', '2026-02-03T04:05:06.789Z', 'cProfile', ?,
        'old.prof', 1234, '3.12', 'a note', '[{"fileName":"old.prof","fileSize":1234}]', 0.5)`,
