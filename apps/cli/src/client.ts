@@ -209,6 +209,10 @@ export function describeNetworkError(error: unknown): string {
     UND_ERR_SOCKET: 'the connection was closed',
   }
   if (known[code]) return known[code]
+  // fetch refuses the ports browsers block (6000, 6667…), before any connection is tried.
+  if (cause?.message === 'bad port') {
+    return 'Node.js refuses to connect to this port (one that browsers block too): serve profhub on another port'
+  }
   if (typeof cause?.message === 'string') return formatSafeText(cause.message)
   return error instanceof Error ? formatSafeText(error.message) : String(error)
 }

@@ -85,22 +85,26 @@ export async function startServerProcess(
       child.kill('SIGKILL')
       reject(new CliError(`the server did not start within ${startTimeoutMs / 1000} s`))
     }, startTimeoutMs)
+    // Ctrl-C while it starts: let it close (it may have opened the store), then give up.
+    // Only while it starts: once it is ready, stop() sends the one SIGTERM (a second one
+    // makes the server exit at once, before its store is closed).
+    const onAbort = () => {
+      clearTimeout(timer)
+      child.kill('SIGTERM')
+      reject(signal!.reason)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
     const lines = createInterface({ input: child.stdout! })
     lines.on('line', (line) => {
       const match = ready ? null : READY_LINE.exec(line)
       if (match) {
         ready = true
         clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
         resolve(match[1]!)
       } else {
         process.stderr.write(`${line}\n`)
       }
-    })
-    signal?.addEventListener('abort', () => {
-      // Ctrl-C while it starts: let it close (it may have opened the store), then give up.
-      clearTimeout(timer)
-      child.kill('SIGTERM')
-      reject(signal.reason)
     })
     child.once('error', (error) => {
       clearTimeout(timer)

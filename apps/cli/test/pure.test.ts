@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { browserCommand } from '../src/browser.ts'
+import { describeNetworkError } from '../src/client.ts'
 import { separateDashIds } from '../src/cli.ts'
 import { exportCommand } from '../src/commands/export.ts'
 import { openCommand } from '../src/commands/open.ts'
@@ -119,4 +120,11 @@ test('a run id that begins with "-" is a positional, not an option', () => {
   // An option's value stays where it is (parseArgs then asks for `-o=…`).
   expect(separateDashIds(['x', '-o', id], exportCommand)).toEqual(['x', '-o', id])
   expect(separateDashIds(['-abc'], exportCommand)).toEqual(['-abc'])
+})
+
+describe('describeNetworkError', () => {
+  test('says why fetch refuses a port that browsers block, from the real error', async () => {
+    const error = await fetch('http://127.0.0.1:6000/').catch((e: unknown) => e)
+    expect(describeNetworkError(error)).toMatch(/refuses to connect to this port/)
+  })
 })

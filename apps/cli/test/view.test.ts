@@ -71,6 +71,9 @@ describe('profhub view with no server answering', () => {
 
       view.child.kill('SIGINT')
       expect(await view.exit).toEqual({ code: 0, signal: null })
+      // Stopped once, and its store closed (a second signal would make it exit at once).
+      expect(view.stderr()).not.toContain('second')
+      expect(existsSync(path.join(dataDir, 'profhub.sqlite-wal'))).toBe(false)
       expect(await isListening(base)).toBe(false)
       expect(await serversOnStore(dataDir)).toEqual([])
       expect(existsSync(path.join(dataDir, 'profhub-view.json'))).toBe(false)
@@ -83,6 +86,8 @@ describe('profhub view with no server answering', () => {
       expect((listed.runs as { id: string }[]).map((run) => run.id)).toEqual([id])
       again.child.kill('SIGTERM')
       expect(await again.exit).toEqual({ code: 0, signal: null })
+      expect(again.stderr()).not.toContain('second')
+      expect(existsSync(path.join(dataDir, 'profhub.sqlite-wal'))).toBe(false)
     },
     SLOW,
   )

@@ -406,6 +406,17 @@ def _module_exists(name):
         return False
 
 
+def _check_writable(path):
+    """Refuses an -o FILE that cannot be written before the program runs, not after."""
+    folder = os.path.dirname(path)
+    if os.path.isdir(path):
+        raise ProfhubError("-o %s is a folder: name a file" % path, EXIT_USAGE)
+    if not os.path.isdir(folder):
+        raise ProfhubError("-o %s: the folder %s does not exist" % (path, folder), EXIT_USAGE)
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise ProfhubError("-o %s: not allowed to write there" % path, EXIT_USAGE)
+
+
 def upload_profile(target, profile, file_name, name, output=None):
     """Writes the profile (to `output`, else a temp file) and uploads it: (link, 0), or
     (None, exit code) once the failure and where the profile is kept have been said."""
@@ -469,6 +480,8 @@ def command_run(args):
         raise ProfhubError("name the script to profile (or -m module)", EXIT_USAGE)
     target = Target(args.server, args.token, args.name, args.label)
     output = os.path.abspath(args.output) if args.output else None
+    if output is not None:
+        _check_writable(output)
     base = program[0] if args.module else os.path.basename(program[0])
     # Not the arguments: command lines carry passwords and tokens, and a run is shared by link.
     name = args.name or _truncate("-m " + base if args.module else base)

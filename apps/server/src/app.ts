@@ -143,12 +143,14 @@ async function handleNotFound(config: AppConfig, request: FastifyRequest, reply:
   const isPage = request.method === 'GET' || request.method === 'HEAD'
   // Deep links (/runs/<id>, /compare/…) are the SPA's; a missing file (favicon.png) is not.
   if (isApi || !isPage || path.extname(pathname) !== '') {
-    return reply.code(404).send({
+    const body = {
       error: 'Not Found',
       message: isApi
-        ? 'There is no such API endpoint. The README lists them.'
+        ? 'There is no such API endpoint: /api/docs lists them.'
         : 'There is nothing at this address.',
-    })
+    }
+    request.log.info(escapeControls(`${formatRequestLine(request, 404)} ${body.message}`))
+    return reply.code(404).send(body)
   }
   try {
     await access(path.join(config.webDist, 'index.html'))

@@ -101,14 +101,16 @@ describe('the compiled server', () => {
     expect((await fetch(`${url}/api/runs`)).status).toBe(200)
     const refused = await fetch(`${url}/api/runs/${'A'.repeat(22)}`)
     expect(refused.status).toBe(404)
-    await expect.poll(() => output().slice(before.length)).toContain('404')
+    expect((await fetch(`${url}/api/nope`)).status).toBe(404)
+    await expect.poll(() => output().slice(before.length)).toContain('/api/nope 404')
     const exited = exitOf(child)
     child.kill('SIGINT')
     await exited
     const lines = output().slice(before.length).trim().split('\n')
     // The 404 and the closing line; no JSON objects, no line for the 200.
-    expect(lines.filter((line) => line.includes('/api/runs'))).toEqual([
+    expect(lines.filter((line) => line.includes('/api/'))).toEqual([
       expect.stringMatching(/INFO.*GET \/api\/runs\/A{22} 404 Not Found: There is no run/),
+      expect.stringMatching(/INFO.*GET \/api\/nope 404 There is no such API endpoint/),
     ])
     expect(lines.some((line) => line.trimStart().startsWith('{'))).toBe(false)
   })

@@ -152,6 +152,11 @@ describe('profhub.py upload', () => {
       [['upload', '--name', 'one name', file, file], /--name is for one run/],
       [['upload', '--server', 'ftp://example.com', file], /not an http:\/\/ or https:\/\/ URL/],
       [['run', '--no-open', missing], /^profhub: no such script: .*nothing here\.prof\n$/],
+      // Before the program runs, not after: a profile nobody can keep is not worth taking.
+      [
+        ['run', '--no-open', '-o', path.join(missing, 'x.prof'), path.join(PROGRAMS, 'probe.py')],
+        /^profhub: -o .*x\.prof: the folder .*nothing here\.prof does not exist\n$/,
+      ],
       [['upload'], /^usage: profhub\.py upload/],
     ]
     for (const [args, message] of cases) {

@@ -20,7 +20,10 @@ const ENDPOINTS = [
 
 interface OpenApiDocument {
   openapi: string
-  paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>
+  paths: Record<
+    string,
+    Record<string, { parameters?: { name: string; in: string }[]; responses: object }>
+  >
 }
 
 describe('API docs', () => {
@@ -39,6 +42,12 @@ describe('API docs', () => {
     expect(stats.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual(
       ['path:id', 'query:filter', 'query:limit', 'query:sort'].sort(),
     )
+    // Errors share one shape, documented on every operation.
+    for (const methods of Object.values(document.paths)) {
+      for (const operation of Object.values(methods)) {
+        expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['4XX', '5XX']))
+      }
+    }
     // The upload's multipart body is described although it is not validated by a schema.
     expect(JSON.stringify(document.paths['/api/runs']!.post)).toContain('multipart/form-data')
   })

@@ -43,6 +43,16 @@ const UPLOAD_BODY = {
   },
 }
 
+const ERROR = {
+  description: 'An error: a short reason and what a person should do',
+  type: 'object',
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', examples: ['Not A Profile'] },
+    message: { type: 'string', examples: ['The file is empty. Upload a .prof file written by …'] },
+  },
+}
+
 export default fp(
   async (fastify) => {
     await fastify.register(swagger, {
@@ -66,7 +76,10 @@ export default fp(
         const hidden = !isApi || url.startsWith('/api/docs')
         // `/api/runs/` (the runs plugin's root) is documented as `/api/runs`, as people call it.
         const path = url.length > 1 ? url.replace(/\/$/, '') : url
-        return { schema: hidden ? { ...schema, hide: true } : schema, url: path, route }
+        if (hidden) return { schema: { ...schema, hide: true }, url: path, route }
+        // Every error is the same JSON shape (app.ts handleError): documented once for all.
+        const response = { ...(schema?.response as object | undefined), '4XX': ERROR, '5XX': ERROR }
+        return { schema: { ...schema, response }, url: path, route }
       },
       transformObject: (documentObject) => {
         if (!('openapiObject' in documentObject)) return documentObject.swaggerObject
