@@ -50,6 +50,8 @@ export default defineConfig({
       PORT: String(port),
       DATA_DIR: process.env.E2E_DATA_DIR,
       LOG_LEVEL: 'warn',
+      // The suite uploads far more than a person does, all from one address.
+      UPLOAD_RATE_LIMIT: '0',
     },
     reuseExistingServer: false,
     timeout: 180_000,

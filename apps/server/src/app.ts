@@ -14,6 +14,7 @@ import { INTERNAL_ERROR_BODY, isApiError } from './errors.ts'
 import { profilePreloads } from './page-preloads.ts'
 import { formatValidationMessage } from './format-validation-message.ts'
 import type { ProfileWorkers } from './converter/profile-workers.ts'
+import accessPlugin from './plugins/app/access.ts'
 import configPlugin, { type AppConfig, parseConfig } from './plugins/app/config.ts'
 import profileWorkersPlugin from './plugins/app/profile-workers.ts'
 import pstatsConverterPlugin from './plugins/app/pstats-converter.ts'
@@ -21,6 +22,7 @@ import runStorePlugin from './plugins/app/run-store.ts'
 import apiDocsPlugin from './plugins/external/api-docs.ts'
 import { autoConfig as compressOptions } from './plugins/external/compress.ts'
 import multipartPlugin from './plugins/external/multipart.ts'
+import securityHeadersPlugin from './plugins/external/security-headers.ts'
 import sensiblePlugin from './plugins/external/sensible.ts'
 import staticPlugin from './plugins/external/static.ts'
 import healthRoutes from './routes/api/health.ts'
@@ -57,10 +59,6 @@ export default async function profhubApp(
   }
 
   // Hooks and handlers first: plugins registered below inherit them.
-  fastify.addHook('onRequest', async (_request, reply) => {
-    // Run names and profile contents are untrusted text: never let a browser guess a type.
-    reply.header('x-content-type-options', 'nosniff')
-  })
   // One line per answered request, at debug: the default level (info) shows only client
   // errors (one line each, from handleError) and server errors (with their stack).
   fastify.addHook('onResponse', async (request, reply) => {
@@ -71,6 +69,8 @@ export default async function profhubApp(
   fastify.setErrorHandler(handleError)
   fastify.setNotFoundHandler((request, reply) => handleNotFound(options.config, request, reply))
 
+  await fastify.register(securityHeadersPlugin, options)
+  await fastify.register(accessPlugin, options)
   await fastify.register(compress, compressOptions)
   await fastify.register(multipartPlugin, options)
   await fastify.register(sensiblePlugin)

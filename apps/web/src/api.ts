@@ -10,6 +10,7 @@ import type {
   UploadMode,
 } from '@profhub/api'
 import type { StoredProfileDocument } from '@profhub/profile'
+import { currentToken, requestToken } from './access-token.ts'
 
 /**
  * Typed wrappers around profhub's HTTP API (the API contract). Every failure becomes an `ApiError`
@@ -65,7 +66,33 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+type AuthHeaders = Record<string, string>
+
+/**
+ * Sends with the saved access token, if any. When `ask` and the server answers 401, asks the
+ * person for the token (one prompt for all calls refused together), saves it and sends again;
+ * a refused token asks again, saying so. Cancelling gives the 401's error to the caller.
+ * Reads of one run never ask (a run link needs no token); the run list, uploads and changes do.
+ */
+async function withToken<T>(ask: boolean, send: (headers: AuthHeaders) => Promise<T>): Promise<T> {
+  for (;;) {
+    const token = currentToken()
+    try {
+      return await send(token === null ? {} : { authorization: `Bearer ${token}` })
+    } catch (error) {
+      if (!ask || !(error instanceof ApiError) || error.status !== 401) throw error
+      // Another call may have been given a new token while this one was on its way.
+      if (currentToken() !== token) continue
+      if ((await requestToken({ refused: token !== null })) === null) throw error
+    }
+  }
+}
+
+function request<T>(path: string, init: RequestInit = {}, ask = false): Promise<T> {
+  return withToken(ask, (auth) => send<T>(path, { ...init, headers: { ...auth, ...init.headers } }))
+}
+
+async function send<T>(path: string, init: RequestInit): Promise<T> {
   let response: Response
   try {
     response = await fetch(path, {
@@ -100,7 +127,11 @@ function badResponse(status: number): ApiError {
 
 const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`
 
-export function listRuns(query: RunListQuery = {}): Promise<RunList> {
+/** `askToken`: on a 401, ask for the access token (the run list page; not a run's page). */
+export function listRuns(
+  query: RunListQuery = {},
+  { askToken = false }: { askToken?: boolean } = {},
+): Promise<RunList> {
   const params = new URLSearchParams()
   if (query.limit !== undefined) params.set('limit', String(query.limit))
   if (query.cursor !== undefined) params.set('cursor', query.cursor)
@@ -108,7 +139,7 @@ export function listRuns(query: RunListQuery = {}): Promise<RunList> {
   if (query.sort !== undefined) params.set('sort', query.sort)
   if (query.order !== undefined) params.set('order', query.order)
   const qs = params.toString()
-  return request(qs === '' ? '/api/runs' : `/api/runs?${qs}`)
+  return request(qs === '' ? '/api/runs' : `/api/runs?${qs}`, {}, askToken)
 }
 
 export function getRun(id: string): Promise<Run> {
@@ -120,24 +151,32 @@ export function getProfile(id: string): Promise<StoredProfileDocument> {
 }
 
 export function renameRun(id: string, name: string): Promise<Run> {
-  return request(runPath(id), {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
-  })
+  return request(
+    runPath(id),
+    {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name }),
+    },
+    true,
+  )
 }
 
 /** PATCH `{name}`, `{note}` or both. */
 export function updateRun(id: string, changes: UpdateRun): Promise<Run> {
-  return request(runPath(id), {
-    method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(changes),
-  })
+  return request(
+    runPath(id),
+    {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(changes),
+    },
+    true,
+  )
 }
 
 export function deleteRun(id: string): Promise<void> {
-  return request(runPath(id), { method: 'DELETE' })
+  return request(runPath(id), { method: 'DELETE' }, true)
 }
 
 /** Where the original `.prof` downloads from. */
@@ -160,43 +199,59 @@ export interface UploadProgress {
   total: number
 }
 
+interface UploadOptions {
+  onProgress?: (progress: UploadProgress) => void
+  signal?: AbortSignal
+}
+
 /**
  * POST /api/runs with XMLHttpRequest rather than fetch: fetch cannot report upload progress, and
- * profiles can be hundreds of megabytes.
+ * profiles can be hundreds of megabytes. On a 401 the access token is asked for and the form
+ * sent again.
  */
-export function uploadRun(
-  file: File,
-  options: {
-    name?: string
-    onProgress?: (progress: UploadProgress) => void
-    signal?: AbortSignal
-  } = {},
-): Promise<CreatedRun> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest()
-    xhr.open('POST', '/api/runs')
-    xhr.setRequestHeader('accept', 'application/json')
-    xhr.upload.onprogress = (event) => {
-      options.onProgress?.({
-        loaded: event.loaded,
-        total: event.lengthComputable ? event.total : file.size,
-      })
-    }
-    xhr.onload = () => {
-      const body = parseJson(xhr.responseText)
-      if (xhr.status === 201 && body !== undefined) resolve(body as CreatedRun)
-      else reject(errorFromBody(xhr.status, body))
-    }
-    xhr.onerror = () => reject(networkError())
-    xhr.onabort = () => reject(new ApiError(0, 'Aborted', 'The upload was cancelled.'))
-    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+function postRuns(form: () => FormData, size: number, options: UploadOptions): Promise<unknown> {
+  return withToken(
+    true,
+    (auth) =>
+      new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest()
+        xhr.open('POST', '/api/runs')
+        xhr.setRequestHeader('accept', 'application/json')
+        for (const [name, value] of Object.entries(auth)) xhr.setRequestHeader(name, value)
+        xhr.upload.onprogress = (event) => {
+          options.onProgress?.({
+            loaded: event.loaded,
+            total: event.lengthComputable ? event.total : size,
+          })
+        }
+        xhr.onload = () => {
+          const body = parseJson(xhr.responseText)
+          if (xhr.status === 201 && body !== undefined) resolve(body)
+          else reject(errorFromBody(xhr.status, body))
+        }
+        xhr.onerror = () => reject(networkError())
+        xhr.onabort = () => reject(new ApiError(0, 'Aborted', 'The upload was cancelled.'))
+        if (options.signal?.aborted)
+          return reject(new ApiError(0, 'Aborted', 'The upload was cancelled.'))
+        options.signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+        xhr.send(form())
+      }),
+  )
+}
 
+/** One file, one run. */
+export async function uploadRun(
+  file: File,
+  options: UploadOptions & { name?: string } = {},
+): Promise<CreatedRun> {
+  const form = () => {
     const form = new FormData()
     // Fields before the file: a streaming multipart parser sees them before the file's bytes.
     if (options.name !== undefined) form.append('name', options.name)
     form.append('file', file, file.name)
-    xhr.send(form)
-  })
+    return form
+  }
+  return (await postRuns(form, file.size, options)) as CreatedRun
 }
 
 /**
@@ -204,38 +259,18 @@ export function uploadRun(
  * `separate` one run per file (`{runs}` comes back, in file order). All or nothing: a bad file
  * fails the whole request, and its message names the file.
  */
-export function uploadRuns(
+export async function uploadRuns(
   files: readonly File[],
-  options: {
-    mode: UploadMode
-    onProgress?: (progress: UploadProgress) => void
-    signal?: AbortSignal
-  },
+  options: UploadOptions & { mode: UploadMode },
 ): Promise<CreatedRun[]> {
   const size = files.reduce((sum, file) => sum + file.size, 0)
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest()
-    xhr.open('POST', '/api/runs')
-    xhr.setRequestHeader('accept', 'application/json')
-    xhr.upload.onprogress = (event) => {
-      options.onProgress?.({
-        loaded: event.loaded,
-        total: event.lengthComputable ? event.total : size,
-      })
-    }
-    xhr.onload = () => {
-      const body = parseJson(xhr.responseText) as CreatedRun | CreatedRuns | undefined
-      if (xhr.status === 201 && body !== undefined) resolve('runs' in body ? body.runs : [body])
-      else reject(errorFromBody(xhr.status, body))
-    }
-    xhr.onerror = () => reject(networkError())
-    xhr.onabort = () => reject(new ApiError(0, 'Aborted', 'The upload was cancelled.'))
-    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true })
-
+  const form = () => {
     const form = new FormData()
     // Fields before the files: a streaming multipart parser sees them before the bytes.
     form.append('mode', options.mode)
     for (const file of files) form.append('file', file, file.name)
-    xhr.send(form)
-  })
+    return form
+  }
+  const body = (await postRuns(form, size, options)) as CreatedRun | CreatedRuns
+  return 'runs' in body ? body.runs : [body]
 }

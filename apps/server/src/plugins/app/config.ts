@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import fp from 'fastify-plugin'
+import {
+  type HostRules,
+  parseAllowedHosts,
+  parseTokens,
+  parseUploadRateLimit,
+} from '../../access/access-config.ts'
 import type { AppOptions } from '../../app.ts'
+import { parseFrameAncestors } from '../../security-policy.ts'
 
 /**
  * Where this package lives (`apps/server`, or `server/` inside the packed `profhub` command):
@@ -39,6 +46,14 @@ export interface AppConfig {
   profileCacheBytes: number
   /** The built web app (`apps/web/dist`): static files and the SPA's index.html. */
   webDist: string
+  /** `FRAME_ANCESTORS`: origins allowed to show the pages in a frame (CSP); [] = none. */
+  frameAncestors: string[]
+  /** Bearer tokens (`AUTH_TOKEN`, `AUTH_TOKEN_FILE`); empty: no token is asked for. */
+  authTokens: string[]
+  /** Host names answered (`HOST`, `ALLOWED_HOSTS`). */
+  allowedHosts: HostRules
+  /** Uploads per client and minute (`UPLOAD_RATE_LIMIT`, default 60); 0: no limit. */
+  uploadRateLimit: number
 }
 
 type Env = Record<string, string | undefined>
@@ -69,6 +84,10 @@ export function parseConfig(env: Env = process.env): AppConfig {
     webDist: env.WEB_DIST
       ? path.resolve(baseDir, env.WEB_DIST)
       : path.join(serverRoot, '..', 'web', 'dist'),
+    frameAncestors: parseFrameAncestors(env.FRAME_ANCESTORS),
+    authTokens: parseTokens(env, baseDir),
+    allowedHosts: parseAllowedHosts(env),
+    uploadRateLimit: parseUploadRateLimit(env),
   }
 }
 

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import { MAX_FILES_PER_UPLOAD } from '@profhub/api'
+import { addCspSources } from '../../security-policy.ts'
 
 // The OpenAPI document is generated from the routes' TypeBox schemas (the same ones that
 // validate requests and serialize answers), so it cannot drift from what the server does.
@@ -88,7 +89,16 @@ export default fp(
         return documentObject.openapiObject
       },
     })
-    await fastify.register(swaggerUi, { routePrefix: '/api/docs' })
+    await fastify.register(swaggerUi, {
+      routePrefix: '/api/docs',
+      // Swagger UI's page loads its scripts as files, the initializer included
+      // (/api/docs/static/swagger-initializer.js), so the app's script-src 'self' holds here too.
+      // It does set inline styles that are not CSSOM (a blocked one is a console error and may
+      // break its layout): these pages alone allow them. The rest of the policy is the app's,
+      // FRAME_ANCESTORS included.
+      transformStaticCSP: (header: string) =>
+        addCspSources(header, 'style-src', ["'unsafe-inline'"]),
+    })
   },
   { name: 'api-docs' },
 )

@@ -50,7 +50,8 @@ export function RunList() {
           <div role="alert" className={styles.error}>
             Could not load the runs. {list.error?.message}{' '}
             <button type="button" onClick={() => void loadRuns()}>
-              Try again
+              {/* Cancelled the token prompt: this opens it again. */}
+              {list.error?.status === 401 ? 'Enter access token' : 'Try again'}
             </button>
           </div>
         ) : list.status === 'ready' && list.runs.length === 0 ? (

@@ -74,7 +74,7 @@ export async function loadRuns(query: ListQuery = get().query): Promise<void> {
   const request = ++listRequest
   set({ query, status: 'loading', error: null, loadingMore: false })
   try {
-    const page = await api.listRuns({ ...query, limit: PAGE_SIZE })
+    const page = await api.listRuns({ ...query, limit: PAGE_SIZE }, { askToken: true })
     if (request !== listRequest) return
     set({ status: 'ready', runs: page.runs, nextCursor: page.nextCursor })
   } catch (error) {
@@ -89,7 +89,10 @@ export async function loadMoreRuns(): Promise<void> {
   const request = listRequest
   set({ loadingMore: true, error: null })
   try {
-    const page = await api.listRuns({ ...query, limit: PAGE_SIZE, cursor: nextCursor })
+    const page = await api.listRuns(
+      { ...query, limit: PAGE_SIZE, cursor: nextCursor },
+      { askToken: true },
+    )
     if (request !== listRequest) return
     set((s) => {
       const seen = new Set(s.runs.map((r) => r.id))
