@@ -1,54 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { availableParallelism, tmpdir } from 'node:os'
-import path from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { fixturePath } from '@profhub/fixtures'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { useCompiledServers } from './compiled-server.ts'
 
 // The compiled server, started as users start it: `node dist/server.js` (`pnpm start`).
-const SERVER_JS = path.resolve(import.meta.dirname, '../dist/server.js')
-
-interface Started {
-  child: ChildProcess
-  url: string
-  output: () => string
-}
-
-const children: ChildProcess[] = []
-const dirs: string[] = []
-afterEach(async () => {
-  for (const child of children.splice(0)) child.kill('SIGKILL')
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
-})
-
-beforeAll(() => {
-  if (!existsSync(SERVER_JS)) {
-    throw new Error(`${SERVER_JS} is missing: run \`pnpm build\` first (\`pnpm test\` does).`)
-  }
-})
-
-/** Starts the server on a free port and resolves once it printed its address. */
-async function startServer(env: Record<string, string> = {}): Promise<Started> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'profhub-start-'))
-  dirs.push(dataDir)
-  const child = spawn(process.execPath, [SERVER_JS], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let output = ''
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const url = await new Promise<string>((resolve, reject) => {
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}):\n${output}`)))
-    child.stdout!.on('data', () => {
-      const match = /profhub is running at (http:\/\/\S+)/.exec(output)
-      if (match) resolve(match[1]!)
-    })
-  })
-  return { child, url, output: () => output }
-}
+const startServer = useCompiledServers()
 
 async function waitHealthy(url: string): Promise<void> {
   await expect
@@ -77,7 +35,7 @@ describe('the compiled server', () => {
     const hogs = Array.from({ length: availableParallelism() * 2 }, () =>
       spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
     )
-    children.push(...hogs)
+    onTestFinished(() => hogs.forEach((hog) => hog.kill('SIGKILL')))
     const { child, url } = await startServer()
     await waitHealthy(url)
     const upload = new FormData()
