@@ -18,6 +18,7 @@ import type { WorkerAnswer, WorkerTask } from './profile-workers.ts'
 // costs more than parsing it).
 
 function handle(task: WorkerTask): { answer: WorkerAnswer; transfer: ArrayBuffer[] } {
+  if (task.kind === 'ping') return { answer: { kind: 'pong' }, transfer: [] }
   if (task.kind === 'export') {
     const encoded = new TextEncoder().encode(formatExport(task))
     // A view of exactly the text (encode() makes one today; a copy if that ever changes).

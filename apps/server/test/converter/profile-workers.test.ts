@@ -6,8 +6,10 @@ describe('ProfileWorkers', () => {
   it('checks a document and builds a stats table, in a worker started ahead of need', async () => {
     const workers = new ProfileWorkers(1)
     onTestFinished(() => workers.close())
-    workers.warm()
-    workers.warm() // a second call starts nothing more
+    const warmed = workers.warm()
+    expect(workers.warm()).toBe(warmed) // a second call starts nothing more
+    await warmed // the worker has loaded: it answered
+    await workers.whenWarm()
 
     const checked = await workers.run({ kind: 'check', path: fixturePath('recursion-py3.11.json') })
     expect(checked).toMatchObject({ kind: 'checked', meta: { sourceFormat: 'cProfile' } })
@@ -32,8 +34,9 @@ describe('ProfileWorkers', () => {
 
   it('refuses work once closed', async () => {
     const workers = new ProfileWorkers(1)
-    workers.warm()
+    const warmed = workers.warm()
     await workers.close()
+    await expect(warmed).rejects.toThrow(/exited|closed/)
     await expect(workers.run({ kind: 'check', path: 'x' })).rejects.toThrow(/closed/)
   })
 })

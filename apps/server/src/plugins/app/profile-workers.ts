@@ -15,7 +15,12 @@ export default fp(
     const workers = opts.profileWorkers ?? new ProfileWorkers()
     fastify.decorate('profileWorkers', workers)
     if (!opts.profileWorkers) {
-      fastify.addHook('onReady', async () => workers.warm())
+      // Not awaited: the worker loads while the server starts listening; /api/health waits.
+      fastify.addHook('onReady', async () => {
+        workers
+          .warm()
+          .catch((error: unknown) => fastify.log.error({ err: error }, 'profile worker'))
+      })
       fastify.addHook('onClose', () => workers.close())
     }
   },

@@ -13,7 +13,7 @@ import {
   ShimUnavailableError,
   type ShimExportFormat,
 } from '../../converter/run-shim.ts'
-import { Semaphore } from '../../converter/semaphore.ts'
+import { Semaphore } from '../../semaphore.ts'
 import { ApiError } from '../../errors.ts'
 
 export interface ShimInput {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Semaphore } from '../../src/converter/semaphore.ts'
+import { Semaphore } from '../src/semaphore.ts'
 
 describe('Semaphore', () => {
   it('runs at most `limit` tasks at once, in arrival order, through failures', async () => {
