@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import type { FastifyRequest } from 'fastify'
 import { MAX_FILES_PER_UPLOAD, type UploadMode } from '@profhub/api'
 import { ApiError, isApiError } from '../errors.ts'
+import { diskFullError, isDiskFull } from './disk-full.ts'
 import { LabelSet, labelTooLong } from './labels.ts'
 
 export interface ReceivedFile {
@@ -174,7 +175,8 @@ function translateMultipartError(error: unknown, maxUploadMb: number): unknown {
         { cause: error },
       )
     default:
-      // File system errors (ENOSPC…) are ours: a 500, logged with details.
+      if (isDiskFull(error)) return diskFullError(error)
+      // Other file system errors are ours: a 500, logged with details.
       return error
   }
 }

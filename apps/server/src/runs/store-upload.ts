@@ -9,6 +9,7 @@ import {
   type ReceivedUpload,
   truncate,
 } from './receive-upload.ts'
+import { diskFullError, isDiskFull } from './disk-full.ts'
 
 /**
  * What an upload becomes:
@@ -50,6 +51,9 @@ export async function storeUpload(
       )
     }
     return { runs: await createSeparateRuns(fastify, log, upload, outputs) }
+  } catch (error) {
+    // Moving the files into the store and writing the row may find the disk full too.
+    throw isDiskFull(error) ? diskFullError(error) : error
   } finally {
     // Moved into the store on success; leftovers on failure.
     await Promise.all(

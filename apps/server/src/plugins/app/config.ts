@@ -54,6 +54,8 @@ export interface AppConfig {
   allowedHosts: HostRules
   /** Uploads per client and minute (`UPLOAD_RATE_LIMIT`, default 60); 0: no limit. */
   uploadRateLimit: number
+  /** `/api/health` answers 503 while DATA_DIR has less free space (`MIN_FREE_MB`, default 64). */
+  minFreeBytes: number
 }
 
 type Env = Record<string, string | undefined>
@@ -88,6 +90,7 @@ export function parseConfig(env: Env = process.env): AppConfig {
     authTokens: parseTokens(env, baseDir),
     allowedHosts: parseAllowedHosts(env),
     uploadRateLimit: parseUploadRateLimit(env),
+    minFreeBytes: Math.floor(parsePositiveNumber(env, 'MIN_FREE_MB', 64) * 1024 * 1024),
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ApiError } from '../../errors.ts'
+import { freeBytes } from '../../runs/disk-full.ts'
 
 const HealthSchema = Type.Object({ status: Type.Literal('ok') })
 
@@ -12,7 +13,8 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       logLevel: 'warn',
       schema: {
         tags: ['server'],
-        summary: 'Ready: the store is open and the converter answers (else 503)',
+        summary:
+          'Ready: the store is open, DATA_DIR has room (MIN_FREE_MB) and the converter answers (else 503)',
         response: { 200: HealthSchema },
       },
     },
@@ -27,15 +29,38 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (!storeOk) {
         throw new ApiError(503, 'The run store is not available: see the server log (DATA_DIR).')
       }
+      const free = await freeBytes(fastify.config.dataDir)
+      if (free < fastify.config.minFreeBytes) {
+        fastify.log.warn({ freeBytes: free }, 'DATA_DIR is (nearly) full')
+        throw new ApiError(
+          503,
+          `The server's disk is full: ${formatMb(free)} MB free in DATA_DIR, below MIN_FREE_MB (${formatMb(fastify.config.minFreeBytes)} MB). Uploads will fail until space is freed.`,
+        )
+      }
       if (!(await fastify.checkShim())) {
         throw new ApiError(
           503,
           'The profile converter does not answer: check that Python 3 is installed (PYTHON) and see the server log.',
         )
       }
+      // Ready means ready to convert: the first upload must not wait for a worker to load.
+      const workerOk = await fastify.profileWorkers.whenWarm().then(
+        () => true,
+        (error: unknown) => {
+          fastify.log.error({ err: error }, 'the profile worker did not start')
+          return false
+        },
+      )
+      if (!workerOk) {
+        throw new ApiError(503, 'The profile worker thread did not start: see the server log.')
+      }
       return { status: 'ok' as const }
     },
   )
+}
+
+function formatMb(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1)
 }
 
 export default healthRoutes
