@@ -13,6 +13,8 @@ import math
 import re
 import reprlib
 
+from limits import MAX_TEXT_CHARS, MAX_TOTAL_TEXT_CHARS, MIN_ENTRY_BYTES, Limits, \
+    over_expanded, too_long, too_much_text
 from marshal_types import CodeObject, decode_text
 
 FORMAT_VERSION = 2
@@ -86,7 +88,12 @@ def _canonical(key, callee=None):
         )
     if abs(key[1]) > MAX_SAFE_INT:
         raise ProfileError("The line number of %s is too large." % describe(key))
-    return (to_text(key[0]), key[1], to_text(key[2]))
+    text = (to_text(key[0]), key[1], to_text(key[2]))
+    if len(text[0]) > MAX_TEXT_CHARS:
+        raise too_long("file path", text[0])
+    if len(text[2]) > MAX_TEXT_CHARS:
+        raise too_long("function name", text[2])
+    return text
 
 
 def _check_numbers(key, counts, times):
@@ -113,8 +120,13 @@ def _check_numbers(key, counts, times):
                                % (name, value, describe(key)))
 
 
-def build_document(stats):
-    """Validate `stats` (the object read from the file) and return the document as a dict."""
+def build_document(stats, limits=None, size=None):
+    """Validate `stats` (the object read from the file) and return the document as a dict.
+    `limits` (limits.py; default: from the environment) bound the functions, edges and text;
+    `size`, the file's length in bytes, bounds what back references may expand to. Each is
+    checked before the work that grows with it: a LimitError leaves the rest unread."""
+    limits = limits or Limits()
+    max_entries = None if size is None else size // MIN_ENTRY_BYTES
     if type(stats) is not dict:
         raise ProfileError(
             "The top level of a pstats profile must be a dict of functions; this file holds %s."
@@ -127,6 +139,9 @@ def build_document(stats):
     entries = []  # (text key, cc, nc, tt, ct, [(caller text key, callers value)]) in file order
     has_int_callers = False
     codes = []  # code objects used as names (`python -m profile`)
+    if len(stats) > limits.functions + sampled:
+        raise limits.too_many_functions()
+    edge_count = 0
     for key, value in stats.items():
         if sampled and key == SAMPLED_MARKER:
             continue
@@ -149,6 +164,11 @@ def build_document(stats):
             raise ProfileError(
                 "The callers of %s must be a dict; found %s." % (describe(key), describe(callers))
             )
+        edge_count += len(callers)
+        if edge_count > limits.edges:
+            raise limits.too_many_edges()
+        if max_entries is not None and len(stats) + edge_count > max_entries:
+            raise over_expanded(size)
         edges = []
         for ckey, cval in callers.items():
             ctext = canon.get(ckey)
@@ -238,6 +258,7 @@ def _tables(entries):
                 e_cc.append(cval[1])
                 e_tt.append(cval[2])
                 e_ct.append(cval[3])
+    check_text_total(strings)
     return {
         "strings": list(strings),
         "functions": {"file": f_file, "line": f_line, "name": f_name, "ncalls": f_nc,
@@ -245,6 +266,13 @@ def _tables(entries):
         "edges": {"caller": e_caller, "callee": e_callee, "ncalls": e_nc,
                   "primitiveCalls": e_cc, "tottime": e_tt, "cumtime": e_ct},
     }
+
+
+def check_text_total(strings):
+    """Raise a LimitError if the distinct names and paths are too long together."""
+    total = sum(map(len, strings))
+    if total > MAX_TOTAL_TEXT_CHARS:
+        raise too_much_text(total)
 
 
 def _first(pair):

@@ -40,12 +40,14 @@ from functools import reduce
 from itertools import chain, count, islice, repeat
 from operator import add, gt, itemgetter, lt, mul
 
+from limits import MAX_TEXT_CHARS, LimitError, Limits
 from profile_document import (
     FORMAT_VERSION,
     MAX_FLOAT,
     PROFILE_ROOT,
     PROFILER_DISABLE,
     _PY_PATH,
+    check_text_total,
     guess_python_version_from_files,
 )
 
@@ -76,15 +78,19 @@ class _Bail(Exception):
     """The data is not of the plain shape: the strict path must handle it."""
 
 
-def fast_document(data):
-    """The document for `data` (see the module's docstring), or None."""
+def fast_document(data, limits=None):
+    """The document for `data` (see the module's docstring), or None. Over one of the `limits`
+    (limits.py) it raises the LimitError build_document would (a name or path over the length
+    limit bails instead: only the strict path knows which of the two it is)."""
     try:
-        return _document(data)
+        return _document(data, limits or Limits())
+    except LimitError:
+        raise
     except Exception:  # _Bail, IndexError/struct.error past the end, MemoryError, ...
         return None
 
 
-def _document(data):
+def _document(data, limits):
     n = len(data)
     if n < 2 or data[0] & 0x7F != 0x7B:  # '{'
         return None
@@ -95,6 +101,7 @@ def _document(data):
     if data[0] & 0x80:
         refs.append(None)
     append_ref = refs.append
+    max_functions, max_edges = limits.functions, limits.edges
     fn_key, fn_cc, fn_nc, fn_tt, fn_ct = [], [], [], [], []  # functions in file (dict) order
     fn_end = []  # for each function: len(e_key) after its callers
     e_key, e_nc, e_cc, e_tt, e_ct = [], [], [], [], []  # edges in file order
@@ -124,6 +131,8 @@ def _document(data):
         # 'u'/'t' must be valid UTF-8 (else UnicodeDecodeError: bail), so that the strict
         # reader's replacement rules never apply
         s = data[start:end].decode("latin-1" if latin else "utf-8")
+        if len(s) > MAX_TEXT_CHARS:
+            raise _Bail
         if c & 0x80:
             append_ref(s)
         return s, end
@@ -306,6 +315,10 @@ def _document(data):
             e_tt_append(tt)
             e_ct_append(ct)
         fn_end.append(len(e_key))
+        if len(e_key) > max_edges:
+            raise limits.too_many_edges()
+        if len(fn_end) > max_functions:
+            raise limits.too_many_functions()
     if p != n or not fn_key:
         return None  # trailing bytes (the strict path words that error), or an empty profile
     del refs
@@ -325,6 +338,7 @@ def _build(fn_key, fn_cc, fn_nc, fn_tt, fn_ct, fn_end, e_key, e_nc, e_cc, e_tt, 
     distinct_files = dict.fromkeys(files)
     # every string once, in order of first use: file, name, file, name, ...
     strings = dict.fromkeys(chain.from_iterable(map(itemgetter(0, 2), sorted_keys)))
+    check_text_total(strings)
     strings = dict(zip(strings, count()))  # string -> its index
     f_nc = list(map(fn_nc.__getitem__, order))
 

@@ -16,14 +16,16 @@ that a write failure cut short is removed).
 Exit status:
   0  converted
   2  the input is not a valid profile: one line of plain English on stderr says why
-  3  the input is too large for the memory/CPU limits
+  3  the input is over a limit (limits.py) or too large for the memory/CPU limits: one line
+     on stderr says which
   1  a bug in this script (or a usage error): a message, then details, on stderr
 
 Standard library only; runs on Python 3.8+. Reads Python 2.7 and 3.6-3.13 profiles (cProfile,
 profile, yappi, pstats.add() merges) and CPython 3.15's sampling profiler export, with its own
 strict marshal reader (never marshal.loads, which is unsafe on crafted input).
-Limits: PROFHUB_SHIM_MEMORY_MB (address space, default 2048), PROFHUB_SHIM_CPU_SECONDS
-(default 120); the caller should still apply its own timeout.
+Limits: the counts and lengths of limits.py (PROFHUB_MAX_FUNCTIONS, PROFHUB_MAX_EDGES), then
+PROFHUB_SHIM_MEMORY_MB (address space, default 2048) and PROFHUB_SHIM_CPU_SECONDS (default 120);
+the caller should still apply its own timeout.
 """
 import gc
 import json
@@ -38,6 +40,7 @@ sys.dont_write_bytecode = True  # no __pycache__ next to the shim, even with a w
 # `python -I` (isolated mode) leaves the script's directory off sys.path: add it back.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from limits import LimitError, Limits  # noqa: E402
 from marshal_reader import DepthError, MarshalError, load  # noqa: E402
 from merge_stats import merge_stats  # noqa: E402
 from pstats_fast_reader import FloatColumn, fast_document  # noqa: E402
@@ -118,13 +121,14 @@ def explain_failure(data, error):
     return str(error)
 
 
-def convert(data):
-    """Return the document for `data`, or raise ProfileError / MarshalError.
+def convert(data, limits=None):
+    """Return the document for `data`, or raise ProfileError / MarshalError / LimitError.
     The fast reader handles plain Python 3 cProfile files; it gives up on anything else (and
     on every bad input), which the strict path then reads from the start."""
-    doc = fast_document(data)
+    limits = limits or Limits()
+    doc = fast_document(data, limits)
     if doc is None:
-        doc = build_document(read_stats(data))
+        doc = build_document(read_stats(data), limits, len(data))
     return doc
 
 
@@ -151,22 +155,30 @@ def convert_merged(paths):
     """The document of the inputs merged like pstats.Stats(paths[0]).add(*paths[1:]). Each
     input is read and checked on its own first, so that the error names the bad file."""
     label = lambda i: "file %d of %d" % (i + 1, len(paths))  # noqa: E731
+    limits = Limits()
     stats_list = []
+    total_size = 0
     for i, path in enumerate(paths):
         data = read_input(path)
+        total_size += len(data)
         try:
             stats = read_stats(data)
+            size = len(data)
             del data
-            build_document(stats)  # the checks; the document itself is not needed
+            build_document(stats, limits, size)  # the checks; the document is not needed
         except (ProfileError, MarshalError) as err:
             raise ProfileError("%s: %s" % (label(i), err))
+        except LimitError as err:
+            raise LimitError("%s: %s" % (label(i), err))
         stats_list.append(stats)
     merged = merge_stats(stats_list, label)
     del stats_list
     try:
-        doc = build_document(merged)
+        doc = build_document(merged, limits, total_size)
     except ProfileError as err:  # e.g. a call count that only the sum makes too large
         raise ProfileError("The merged profile is not valid: %s" % err)
+    except LimitError as err:
+        raise LimitError("Merged, the files are over a limit: %s" % err)
     doc["sourceFormat"] = "merged"
     return doc
 
@@ -309,6 +321,9 @@ def main(argv):
     except (ProfileError, MarshalError) as err:
         sys.stderr.write(" ".join(str(err).split()) + "\n")  # always exactly one line
         return EXIT_BAD_INPUT
+    except LimitError as err:
+        sys.stderr.write(" ".join(str(err).split()) + "\n")
+        return EXIT_TOO_LARGE
     except MemoryError:
         sys.stderr.write("The profile is too large to convert within the shim's memory limit.\n")
         return EXIT_TOO_LARGE

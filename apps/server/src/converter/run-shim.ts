@@ -4,6 +4,8 @@ import path from 'node:path'
 export interface ShimCommand {
   python: string
   shimPath: string
+  /** Added to the shim's environment (the limits of `shim/limits.py`). */
+  env?: Record<string, string>
 }
 
 export type ShimOutcome =
@@ -18,11 +20,26 @@ export type ShimOutcome =
 /** The interpreter could not be started at all (missing, not executable). */
 export class ShimUnavailableError extends Error {}
 
-/** The profile is too big to convert: the shim ran out of memory (exit 3) or of output room. */
-export class ProfileTooLargeError extends Error {}
+/**
+ * The profile is too big to convert: over one of the shim's limits or out of memory (exit 3),
+ * out of time, or out of output room. `reason` says which, for the person who uploaded it.
+ */
+export class ProfileTooLargeError extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
 
 // A 100k-function profile converts to about 50 MB of JSON; leave room above that.
 export const MAX_OUTPUT_BYTES = 256 * 1024 * 1024
+const TOO_LARGE = 'This profile is too large for the server to convert.'
+export const OUTPUT_TOO_LARGE = `The converted profile would be larger than the server's limit (${
+  MAX_OUTPUT_BYTES / 1024 / 1024
+} MB).`
 // A merge conflict names two functions (each cut at 100 characters by the shim).
 const MAX_REASON_LENGTH = 600
 
@@ -51,11 +68,12 @@ export function runShim(
         maxBuffer: MAX_OUTPUT_BYTES,
         encoding: 'utf8',
         windowsHide: true,
+        env: { ...process.env, ...command.env },
       },
       (error, stdout, stderr) => {
         if (!error) return resolve({ kind: 'converted', json: stdout })
         if (error.code === 2) return resolve({ kind: 'rejected', reason: formatReason(stderr) })
-        reject(describeFailure(command, error, stderr))
+        reject(describeFailure(command, error, stderr, timeoutMs))
       },
     )
   })
@@ -82,33 +100,61 @@ export function runExportShim(
     execFile(
       command.python,
       ['-I', script, '--format', format, '--output', outputPath, ...inputs],
-      { timeout: timeoutMs, killSignal: 'SIGKILL', encoding: 'utf8', windowsHide: true },
+      {
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+        encoding: 'utf8',
+        windowsHide: true,
+        env: { ...process.env, ...command.env },
+      },
       (error, _stdout, stderr) => {
         if (!error) return resolve()
-        reject(describeFailure(command, error, stderr))
+        reject(describeFailure(command, error, stderr, timeoutMs))
       },
     )
   })
 }
 
-function describeFailure(command: ShimCommand, error: ExecFileException, stderr: string): Error {
+function describeFailure(
+  command: ShimCommand,
+  error: ExecFileException,
+  stderr: string,
+  timeoutMs: number,
+): Error {
   if (error.code === 'ENOENT' || error.code === 'EACCES') {
     return new ShimUnavailableError(`cannot run ${command.python}: ${error.code}`, { cause: error })
   }
-  if (error.code === 3 || error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-    return new ProfileTooLargeError(`shim: profile too large (${String(error.code)})`, {
+  if (error.code === 3) {
+    return new ProfileTooLargeError(
+      'shim: over a limit (exit 3)',
+      formatReason(stderr, TOO_LARGE),
+      {
+        cause: error,
+      },
+    )
+  }
+  if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+    return new ProfileTooLargeError('shim: output over the limit', OUTPUT_TOO_LARGE, {
       cause: error,
     })
+  }
+  // execFile's own timeout: SIGKILL, and `killed` set (another signal is a crash, a 500).
+  if (error.killed && error.signal === 'SIGKILL') {
+    return new ProfileTooLargeError(
+      'shim: timed out',
+      `The profile could not be converted within the server's time limit (${timeoutMs / 1000} s, CONVERT_TIMEOUT_S).`,
+      { cause: error },
+    )
   }
   const how = error.killed ? `killed (${error.signal}, timeout?)` : `exit ${String(error.code)}`
   return new Error(`shim failed: ${how}: ${stderr.slice(-2000)}`, { cause: error })
 }
 
 /** The shim's last non-empty line, without control characters, of a sensible length. */
-function formatReason(stderr: string): string {
+function formatReason(stderr: string, fallback = 'The file is not in the pstats format.'): string {
   const lines = stderr.split(/\r?\n/).filter((line) => line.trim() !== '')
   // eslint-disable-next-line no-control-regex
   const line = (lines.at(-1) ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim()
-  if (line === '') return 'The file is not in the pstats format.'
+  if (line === '') return fallback
   return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH)}…` : line
 }

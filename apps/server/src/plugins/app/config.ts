@@ -56,6 +56,12 @@ export interface AppConfig {
   uploadRateLimit: number
   /** `/api/health` answers 503 while DATA_DIR has less free space (`MIN_FREE_MB`, default 64). */
   minFreeBytes: number
+  /** An upload with more functions is refused with 413 (`MAX_FUNCTIONS`, default 500,000). */
+  maxFunctions: number
+  /** An upload with more call edges is refused with 413 (`MAX_EDGES`, default 2,500,000). */
+  maxEdges: number
+  /** A conversion that takes longer is stopped, and the upload refused with 413 (`CONVERT_TIMEOUT_S`, default 120). */
+  convertTimeoutMs: number
 }
 
 type Env = Record<string, string | undefined>
@@ -91,6 +97,9 @@ export function parseConfig(env: Env = process.env): AppConfig {
     allowedHosts: parseAllowedHosts(env),
     uploadRateLimit: parseUploadRateLimit(env),
     minFreeBytes: Math.floor(parsePositiveNumber(env, 'MIN_FREE_MB', 64) * 1024 * 1024),
+    maxFunctions: parseCount(env, 'MAX_FUNCTIONS', 500_000),
+    maxEdges: parseCount(env, 'MAX_EDGES', 2_500_000),
+    convertTimeoutMs: Math.ceil(parsePositiveNumber(env, 'CONVERT_TIMEOUT_S', 120) * 1000),
   }
 }
 
@@ -115,6 +124,16 @@ function parsePositiveNumber(env: Env, name: string, fallback: number): number {
   const number = Number(value)
   if (!Number.isFinite(number) || number <= 0) {
     throw new Error(`${name} must be a positive number, got "${value}"`)
+  }
+  return number
+}
+
+function parseCount(env: Env, name: string, fallback: number): number {
+  const value = env[name]
+  if (value === undefined || value === '') return fallback
+  const number = Number(value)
+  if (!Number.isSafeInteger(number) || number <= 0) {
+    throw new Error(`${name} must be a whole number above 0, got "${value}"`)
   }
   return number
 }

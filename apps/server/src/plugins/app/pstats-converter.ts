@@ -7,9 +7,11 @@ import type { FastifyInstance } from 'fastify'
 import type { ProfileMeta } from '../../converter/profile-workers.ts'
 import {
   MAX_OUTPUT_BYTES,
+  OUTPUT_TOO_LARGE,
   ProfileTooLargeError,
   runExportShim,
   runShim,
+  type ShimCommand,
   ShimUnavailableError,
   type ShimExportFormat,
 } from '../../converter/run-shim.ts'
@@ -56,7 +58,6 @@ declare module 'fastify' {
   }
 }
 
-const CONVERT_TIMEOUT_MS = 120_000
 // Each shim may use up to 2 GB (its own RLIMIT_AS): a burst of big uploads queues here
 // rather than exhausting the machine's memory.
 const MAX_CONCURRENT_CONVERSIONS = 2
@@ -70,18 +71,30 @@ const WHAT_TO_UPLOAD =
 // merged …", or about the merged whole.
 const MERGE_INPUT = /^file (\d+) of \d+(: )?/
 
+/** How the shim is run: the interpreter, the script and the limits of `shim/limits.py`. */
+function shimCommand({ config }: FastifyInstance): ShimCommand {
+  return {
+    python: config.python,
+    shimPath: config.shimPath,
+    env: {
+      PROFHUB_MAX_FUNCTIONS: String(config.maxFunctions),
+      PROFHUB_MAX_EDGES: String(config.maxEdges),
+    },
+  }
+}
+
 function createConverter(fastify: FastifyInstance) {
-  const command = { python: fastify.config.python, shimPath: fastify.config.shimPath }
+  const command = shimCommand(fastify)
   const slots = new Semaphore(MAX_CONCURRENT_CONVERSIONS)
 
   async function convert(
     input: string | readonly string[],
-    describeRejection: (reason: string) => ApiError,
+    describeRefusal: DescribeRefusal,
   ): Promise<ConvertedProfile> {
     await mkdir(fastify.config.uploadDir, { recursive: true })
     const jsonPath = path.join(fastify.config.uploadDir, `${randomBytes(12).toString('hex')}.json`)
     try {
-      return { meta: await convertTo(input, jsonPath, describeRejection), jsonPath }
+      return { meta: await convertTo(input, jsonPath, describeRefusal), jsonPath }
     } catch (error) {
       await rm(jsonPath, { force: true })
       throw error
@@ -91,20 +104,25 @@ function createConverter(fastify: FastifyInstance) {
   async function convertTo(
     input: string | readonly string[],
     jsonPath: string,
-    describeRejection: (reason: string) => ApiError,
+    describeRefusal: DescribeRefusal,
   ): Promise<ProfileMeta> {
     let outcome
     const started = performance.now()
     try {
-      outcome = await slots.run(() => runShim(command, input, CONVERT_TIMEOUT_MS, jsonPath))
+      outcome = await slots.run(() =>
+        runShim(command, input, fastify.config.convertTimeoutMs, jsonPath),
+      )
       if (outcome.kind === 'converted' && (await outputSize(jsonPath)) > MAX_OUTPUT_BYTES) {
-        throw new ProfileTooLargeError('shim: profile too large (output over the limit)')
+        throw new ProfileTooLargeError('shim: output over the limit', OUTPUT_TOO_LARGE)
       }
     } catch (error) {
+      if (error instanceof ProfileTooLargeError) {
+        throw withCause(describeRefusal(error.reason, 413), error)
+      }
       throw translateShimError(error)
     }
     if (outcome.kind === 'rejected') {
-      throw describeRejection(/[.!?]$/.test(outcome.reason) ? outcome.reason : `${outcome.reason}.`)
+      throw describeRefusal(sentence(outcome.reason), 400)
     }
     // Parsed and checked in a worker thread: 0.2 s and more for a 100k-function profile's
     // 22 MB, which would block every other request on the event loop.
@@ -134,9 +152,10 @@ function createConverter(fastify: FastifyInstance) {
   return {
     convertProfile(filePath: string): Promise<ConvertedProfile> {
       // The shim's line says what is wrong ("The file is empty."); add what to do instead.
-      return convert(
-        filePath,
-        (reason) => new ApiError(400, `${reason} ${WHAT_TO_UPLOAD}`, 'Not A Profile'),
+      return convert(filePath, (reason, status) =>
+        status === 413
+          ? new ApiError(413, reason, 'Payload Too Large')
+          : new ApiError(400, `${reason} ${WHAT_TO_UPLOAD}`, 'Not A Profile'),
       )
     },
     async exportStats(
@@ -147,7 +166,7 @@ function createConverter(fastify: FastifyInstance) {
       try {
         // The same slots as uploads: an export reads and holds the whole profile too.
         await slots.run(() =>
-          runExportShim(command, format, inputs, outputPath, CONVERT_TIMEOUT_MS),
+          runExportShim(command, format, inputs, outputPath, fastify.config.convertTimeoutMs),
         )
       } catch (error) {
         await rm(outputPath, { force: true })
@@ -158,12 +177,17 @@ function createConverter(fastify: FastifyInstance) {
       if (files.length < 2) throw new Error('a merge needs at least two files')
       return convert(
         files.map((file) => file.path),
-        (reason) => {
+        (reason, status) => {
           const match = MERGE_INPUT.exec(reason)
           const file = match && files[Number(match[1]) - 1]
-          if (!match || !file) return new ApiError(400, reason, 'Cannot Merge')
+          if (!match || !file) {
+            return status === 413
+              ? new ApiError(413, reason, 'Payload Too Large')
+              : new ApiError(400, reason, 'Cannot Merge')
+          }
           const rest = reason.slice(match[0].length)
           const name = quoteFileName(file.fileName)
+          if (status === 413) return new ApiError(413, `${name}: ${rest}`, 'Payload Too Large')
           // "file 2 of 3: <reason>" is about the file; "file 2 of 3 cannot be merged…" is not.
           return match[2]
             ? new ApiError(400, `${name}: ${rest} ${WHAT_TO_UPLOAD}`, 'Not A Profile')
@@ -172,6 +196,17 @@ function createConverter(fastify: FastifyInstance) {
       )
     },
   }
+}
+
+/** The client's error for a refusal: 400 (not a profile) or 413 (over a limit). */
+type DescribeRefusal = (reason: string, status: 400 | 413) => ApiError
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`
+}
+
+function withCause(error: ApiError, cause: unknown): ApiError {
+  return Object.assign(error, { cause })
 }
 
 /** The size of the shim's output file; an exit 0 without one is invalid output (a 500). */
@@ -205,18 +240,13 @@ function translateShimError(error: unknown): unknown {
     )
   }
   if (error instanceof ProfileTooLargeError) {
-    return new ApiError(
-      413,
-      'This profile is too large for the server to convert (too many functions or calls).',
-      undefined,
-      { cause: error },
-    )
+    return new ApiError(413, error.reason, 'Payload Too Large', { cause: error })
   }
   return error
 }
 
 function createCheckShim(fastify: FastifyInstance) {
-  const command = { python: fastify.config.python, shimPath: fastify.config.shimPath }
+  const command = shimCommand(fastify)
   let cached: { ok: Promise<boolean>; at: number } | null = null
 
   async function probe(): Promise<boolean> {
