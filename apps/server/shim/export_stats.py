@@ -108,7 +108,7 @@ def format_report(stats):
     # pstats refuses to be handed an empty dict; Stats() with no argument is its empty report.
     report = pstats.Stats(_Loaded(stats), stream=out) if stats else pstats.Stats(stream=out)
     report.sort_stats("cumulative").print_stats()
-    return out.getvalue().encode("utf-8")
+    return out.getvalue().encode("utf-8", "backslashreplace")  # a lone surrogate as \\udXXX
 
 
 def write_file(path, data):

@@ -15,8 +15,8 @@ dropped). This reader accepts marshal versions 0-4 as written by Python 2.7 and 
 
 Text: 's' is returned as bytes (a 2.7 str, or a 3.x bytes object such as co_code); the caller
 decodes it. Every other string type is returned as str, decoded as UTF-8. Lone surrogates
-(3.x 'u' strings may hold them) and invalid UTF-8 (2.7 't' strings are bytes) become U+FFFD so
-that the JSON we print later is valid UTF-8.
+(3.x 'u' strings may hold them) are kept (the JSON writer escapes them); invalid UTF-8 (2.7
+'t' strings are bytes) becomes U+FFFD.
 """
 import struct
 

@@ -50,17 +50,17 @@ STOP = Marker("StopIteration")
 
 
 def decode_text(raw):
-    """UTF-8 text from marshal bytes, never raising and never keeping a lone surrogate."""
+    """UTF-8 text from marshal bytes, never raising. A lone surrogate is kept as it was stored
+    (the JSON writer escapes it as \\udXXX, which JSON.parse reads back exactly)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
     try:
         # 3.x writes strings holding lone surrogates with "surrogatepass"
-        text = raw.decode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "surrogatepass")
     except UnicodeDecodeError:
         return raw.decode("utf-8", "replace")  # 2.7 byte strings need not be UTF-8
-    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
 
 
 # (name, leading raw int32 fields, object fields up to firstlineno, object fields after it),

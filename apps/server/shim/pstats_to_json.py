@@ -184,12 +184,14 @@ def convert_merged(paths):
 
 
 def encode_document(doc, pretty):
-    """The document as UTF-8 JSON bytes, exactly as json.dumps writes it."""
+    """The document as UTF-8 JSON bytes, exactly as json.dumps writes it. A lone surrogate (a
+    name Python 3 stored as it was) cannot be UTF-8: it is written as its JSON escape \\udXXX,
+    which is what backslashreplace makes of it (it only occurs inside JSON strings)."""
     if pretty:
         text = json.dumps(doc, ensure_ascii=False, allow_nan=False, check_circular=False, indent=1)
     else:
         text = _compact(doc)
-    return text.encode("utf-8")
+    return text.encode("utf-8", "backslashreplace")
 
 
 def _dumps(value):

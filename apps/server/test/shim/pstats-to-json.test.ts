@@ -242,6 +242,17 @@ describe('crafted input', () => {
     return runShim(path)
   }
 
+  it('keeps lone surrogates in names and paths exactly (Python 3 stores them so)', async () => {
+    const result = await shimOn(
+      "{('/app/\\udc80x.py', 1, 'f\\ud800y'): (1, 1, 0.5, 1, {('/app/\\udc80x.py', 1, 'f\\ud800y'): (1, 1, 0.5, 1)})}",
+    )
+    expect(result.code).toBe(0)
+    // valid UTF-8 (runShim decodes it strictly), the surrogates as JSON escapes
+    expect(result.stdout).toContain('"strings":["/app/\\udc80x.py","f\\ud800y"]')
+    const doc = readProfileDocument(JSON.parse(result.stdout) as ProfileDocumentV2)
+    expect(doc.functions[0]).toMatchObject({ file: '/app/\udc80x.py', name: 'f\ud800y' })
+  })
+
   it('drops a caller that has no stats entry of its own', async () => {
     const result = await shimOn(
       "{('a.py', 1, 'f'): (1, 1, 0.5, 1, {('gone.py', 2, 'g'): (1, 1, 0.5, 1)})}",
