@@ -18,6 +18,7 @@ Exit status:
   2  the input is not a valid profile: one line of plain English on stderr says why
   3  the input is over a limit (limits.py) or too large for the memory/CPU limits: one line
      on stderr says which
+  4  the output file could not be written for want of space (ENOSPC, EDQUOT)
   1  a bug in this script (or a usage error): a message, then details, on stderr
 
 Standard library only; runs on Python 3.8+. Reads Python 2.7 and 3.6-3.13 profiles (cProfile,
@@ -27,6 +28,7 @@ Limits: the counts and lengths of limits.py (PROFHUB_MAX_FUNCTIONS, PROFHUB_MAX_
 PROFHUB_SHIM_MEMORY_MB (address space, default 2048) and PROFHUB_SHIM_CPU_SECONDS (default 120);
 the caller should still apply its own timeout.
 """
+import errno
 import gc
 import json
 import math
@@ -48,6 +50,7 @@ from profile_document import ProfileError, build_document  # noqa: E402
 
 EXIT_BAD_INPUT = 2
 EXIT_TOO_LARGE = 3
+EXIT_NO_SPACE = 4
 
 # Formats people upload by mistake, by their first bytes. None of these can start a marshal dict.
 MAGIC = (
@@ -246,7 +249,9 @@ def read_input(path):
 
 
 class OutputError(Exception):
-    pass
+    def __init__(self, message, no_space=False):
+        super().__init__(message)
+        self.no_space = no_space
 
 
 def write_output(path, data):
@@ -262,7 +267,8 @@ def write_output(path, data):
                 raise
     except OSError as err:
         _remove(path)
-        raise OutputError("Cannot write the output file: %s." % (err.strerror or err))
+        raise OutputError("Cannot write the output file: %s." % (err.strerror or err),
+                          err.errno in (errno.ENOSPC, errno.EDQUOT))
 
 
 def _remove(path):
@@ -333,7 +339,7 @@ def main(argv):
         return 1
     except (InputError, OutputError) as err:
         sys.stderr.write("%s\n" % err)
-        return 1
+        return EXIT_NO_SPACE if getattr(err, "no_space", False) else 1
     return 0
 
 

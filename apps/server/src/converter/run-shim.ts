@@ -133,6 +133,14 @@ function describeFailure(
       },
     )
   }
+  if (error.code === 4) {
+    // The disk (or quota) filled up under the output file: `code` as a failed write of ours
+    // would have it, so that the upload answers 507 like any other full disk.
+    return Object.assign(new Error(`shim: no space for the output: ${formatReason(stderr)}`), {
+      cause: error,
+      code: 'ENOSPC',
+    })
+  }
   if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
     return new ProfileTooLargeError('shim: output over the limit', OUTPUT_TOO_LARGE, {
       cause: error,

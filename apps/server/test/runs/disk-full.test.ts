@@ -23,6 +23,20 @@ describe('a full disk', () => {
     expect((await app.inject('/api/health')).statusCode).toBe(200)
   })
 
+  it('answers 507 when the disk fills while the converter writes the document', async () => {
+    // The 3.4 MB upload fits in 6 MB; its 4.2 MB document then does not.
+    const dataDir = await mountTmpfs(6)
+    const { app } = await build({ MIN_FREE_MB: '0.5' }, dataDir)
+    const response = await upload(app, fixturePath('large-20k.prof'))
+    expect(response.statusCode).toBe(507)
+    expect(response.json()).toEqual({
+      error: 'Insufficient Storage',
+      message: expect.stringMatching(/^The server's disk is full: /),
+    })
+    expect(await listDataFiles(dataDir)).toEqual([])
+    expect((await upload(app, fixturePath('recursion-py3.11.prof'))).statusCode).toBe(201)
+  })
+
   it('makes /api/health answer 503 while DATA_DIR has less than MIN_FREE_MB free', async () => {
     const dataDir = await mountTmpfs(8)
     const { app } = await build({ MIN_FREE_MB: '4' }, dataDir)
