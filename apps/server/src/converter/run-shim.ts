@@ -17,6 +17,11 @@ export type ShimOutcome =
   /** Exit 2: the file is not a profile; `reason` is the shim's one plain-English line. */
   | { kind: 'rejected'; reason: string }
 
+/** The shim's environment: ours, the command's limits, and our pid (see die_with_parent). */
+function shimEnv(command: ShimCommand): NodeJS.ProcessEnv {
+  return { ...process.env, ...command.env, PROFHUB_PARENT_PID: String(process.pid) }
+}
+
 /** The interpreter could not be started at all (missing, not executable). */
 export class ShimUnavailableError extends Error {}
 
@@ -68,7 +73,7 @@ export function runShim(
         maxBuffer: MAX_OUTPUT_BYTES,
         encoding: 'utf8',
         windowsHide: true,
-        env: { ...process.env, ...command.env },
+        env: shimEnv(command),
       },
       (error, stdout, stderr) => {
         if (!error) return resolve({ kind: 'converted', json: stdout })
@@ -105,7 +110,7 @@ export function runExportShim(
         killSignal: 'SIGKILL',
         encoding: 'utf8',
         windowsHide: true,
-        env: { ...process.env, ...command.env },
+        env: shimEnv(command),
       },
       (error, _stdout, stderr) => {
         if (!error) return resolve()

@@ -72,12 +72,19 @@ const brotli = createBrotliCompress({
 pipeline(createReadStream(from), brotli, createWriteStream(to), (error) =>
   process.exit(error ? 1 : 0),
 )
+// stdin is a pipe from the server that nothing is written to: it ends when the server dies,
+// even by SIGKILL. Stop then, and take the half-made copy along.
+process.stdin.on('end', () => {
+  require('node:fs').rmSync(to, { force: true })
+  process.exit(1)
+})
+process.stdin.resume()
 `
 
 function compressInBackground(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', COMPRESS, from, to], {
-      stdio: 'ignore',
+      stdio: ['pipe', 'ignore', 'ignore'],
       env: {},
     })
     child.on('spawn', () => {
