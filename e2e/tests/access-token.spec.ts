@@ -143,3 +143,21 @@ test('a run link opens without a token; renaming asks for it', async ({ page }) 
   const stored = (await (await fetch(`${BASE}/api/runs/${run.id}`)).json()) as { name: string }
   expect(stored.name).toBe('renamed with a token')
 })
+
+test('on a run opened by its link, "Compare with" asks for the token to list the runs', async ({
+  page,
+}) => {
+  const other = await seedRun('the other run')
+  const run = await seedRun('opened by link')
+  await page.goto(`${BASE}${run.url}`)
+
+  const compareWith = page.getByRole('combobox', { name: 'Compare with' })
+  await expect(compareWith).toContainText('Listing runs needs the access token')
+  await expect(tokenDialog(page)).toHaveCount(0)
+  await page.getByRole('button', { name: 'Enter access token' }).click()
+  await enterToken(page, TOKEN)
+
+  await compareWith.selectOption(other.id)
+  await page.getByRole('button', { name: 'Compare', exact: true }).click()
+  await expect(page).toHaveURL(new RegExp(`/compare/${run.id}/${other.id}`))
+})

@@ -18,10 +18,11 @@ function asApiError(error: unknown): ApiError {
 const set = useAppStore.setState
 const get = useAppStore.getState
 
-export async function loadRunList(): Promise<void> {
+/** `askToken`: on a 401, ask for the access token (a person asked for the list). */
+export async function loadRunList({ askToken = false } = {}): Promise<void> {
   set((s) => ({ runList: { ...s.runList, status: 'loading', error: null } }))
   try {
-    const page = await api.listRuns({ limit: PAGE_SIZE })
+    const page = await api.listRuns({ limit: PAGE_SIZE }, { askToken })
     set({
       runList: {
         status: 'ready',

@@ -36,12 +36,18 @@ export function CompareWith({ runId }: { runId: string }) {
     if (chosen !== '') navigate(urlFromViewState(defaultCompareState(runId, chosen)))
   }
 
+  // A server with AUTH_TOKEN lists runs only for a token; a run link opens without one.
+  const needsToken = list.status === 'error' && list.error?.status === 401
   const placeholder =
     list.status === 'loading' && others.length === 0
       ? 'Loading runs…'
-      : others.length === 0
-        ? 'No other runs yet'
-        : 'Choose a run…'
+      : needsToken
+        ? 'Listing runs needs the access token'
+        : list.status === 'error' && others.length === 0
+          ? 'Could not load the runs'
+          : others.length === 0
+            ? 'No other runs yet'
+            : 'Choose a run…'
   return (
     <form className={styles.compareWith} onSubmit={submit}>
       <label htmlFor={id}>Compare with</label>
@@ -58,9 +64,19 @@ export function CompareWith({ runId }: { runId: string }) {
           </option>
         ))}
       </select>
-      <button type="submit" className={styles.smallButton} disabled={chosen === ''}>
-        Compare
-      </button>
+      {needsToken ? (
+        <button
+          type="button"
+          className={styles.smallButton}
+          onClick={() => void loadRunList({ askToken: true })}
+        >
+          Enter access token
+        </button>
+      ) : (
+        <button type="submit" className={styles.smallButton} disabled={chosen === ''}>
+          Compare
+        </button>
+      )}
     </form>
   )
 }
