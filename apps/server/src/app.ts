@@ -10,7 +10,7 @@ import type {
   FastifyRequest,
   FastifyServerOptions,
 } from 'fastify'
-import { INTERNAL_ERROR_BODY, isApiError } from './errors.ts'
+import { handleFrameworkError, INTERNAL_ERROR_BODY, isApiError } from './errors.ts'
 import { profilePreloads } from './page-preloads.ts'
 import { formatValidationMessage } from './format-validation-message.ts'
 import type { ProfileWorkers } from './converter/profile-workers.ts'
@@ -24,7 +24,7 @@ import { autoConfig as compressOptions } from './plugins/external/compress.ts'
 import multipartPlugin from './plugins/external/multipart.ts'
 import securityHeadersPlugin from './plugins/external/security-headers.ts'
 import sensiblePlugin from './plugins/external/sensible.ts'
-import staticPlugin from './plugins/external/static.ts'
+import staticPlugin, { isRefusedStaticPath } from './plugins/external/static.ts'
 import healthRoutes from './routes/api/health.ts'
 import runsRoutes from './routes/api/runs/index.ts'
 import profhubPyRoute from './routes/profhub-py.ts'
@@ -41,6 +41,8 @@ export const serverOptions = {
   bodyLimit: 64 * 1024,
   trustProxy: false,
   ajv: { customOptions: { coerceTypes: 'array', removeAdditional: 'all' } },
+  // A malformed URL (`/%zz`) gets our headers and `{error, message}` body, not Fastify's own.
+  frameworkErrors: handleFrameworkError,
 } satisfies FastifyServerOptions
 
 /**
@@ -88,6 +90,11 @@ export default async function profhubApp(
 }
 
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (isRefusedStaticPath(error)) {
+    // Not `return reply…`: Fastify would wait on the reply as a promise, once per layer.
+    reply.callNotFound()
+    return
+  }
   const status = isHttpStatus(error.statusCode) ? error.statusCode : 500
   reply.code(status).type('application/json; charset=utf-8')
   if (status >= 500) {

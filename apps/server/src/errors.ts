@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 
 const API_ERROR = Symbol.for('profhub.ApiError')
 
@@ -42,3 +43,45 @@ export const INTERNAL_ERROR_BODY = {
   error: 'Internal Server Error',
   message: 'Something went wrong on the server; try again.',
 } as const
+
+/**
+ * Fastify's `frameworkErrors`: what it cannot route answers here rather than with its own body
+ * (`{statusCode, code, error, message}`, no security headers). A malformed URL (`/%zz`, `/%ff`:
+ * a `%` escape that is not two hex digits or not UTF-8) is refused before routing, so neither
+ * the hooks (security headers) nor the error handler ran: the same headers and the same
+ * `{error, message}` body as every other answer are given here.
+ */
+export function handleFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (request.server.hasDecorator('setSecurityHeaders')) {
+    request.server.setSecurityHeaders(request.raw, reply.raw)
+  }
+  const [status, body] = frameworkErrorAnswer(error)
+  // The raw URL as sent; anything outside printable ASCII is escaped so it cannot forge a line.
+  const url = request.raw.url?.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c)) ?? ''
+  if (status >= 500) request.log.error({ err: error }, `${request.method} ${url} ${status}`)
+  else request.log.info(`${request.method} ${url} ${status} ${body.error}: ${body.message}`)
+  reply.code(status).type('application/json; charset=utf-8').send(body)
+}
+
+function frameworkErrorAnswer(error: FastifyError): [number, { error: string; message: string }] {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return [
+        400,
+        {
+          error: 'Bad Request',
+          message:
+            'This address is not a valid URL: a "%" must start an escape of two hexadecimal digits (write "%25" for "%" itself), and the escapes must spell UTF-8 text.',
+        },
+      ]
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // A part of the path far longer than any run id: no run has it.
+      return [404, { error: 'Not Found', message: 'There is nothing at this address.' }]
+    default:
+      return [500, { ...INTERNAL_ERROR_BODY }]
+  }
+}

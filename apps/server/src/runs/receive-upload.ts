@@ -76,7 +76,7 @@ export async function receiveUpload(
         const { size } = await stat(tempPath)
         files.push({
           path: tempPath,
-          fileName: truncate(part.filename, MAX_FILE_NAME_LENGTH),
+          fileName: truncate(parseFileName(part.filename), MAX_FILE_NAME_LENGTH),
           size,
         })
       } else if (part.fieldname === 'name') {
@@ -92,7 +92,11 @@ export async function receiveUpload(
     if (files.length === 0) {
       throw new ApiError(
         400,
-        'The upload has no file: send the .prof file in a multipart field named "file".',
+        // busboy leaves out a part whose name or file name holds a line break (CR or LF, raw or
+        // as %0D / %0A in `filename*`): no browser sends one (they write `%0D` / `%0A` in
+        // `filename="…"`), so it is a broken client or a forged header, and we refuse rather
+        // than guess a name. Such a part is never handed to us: this is all we can tell.
+        'The upload has no file: send the .prof file in a multipart field named "file". A part whose name or file name contains a line break is not read: rename the file.',
       )
     }
     return { files, name, mode, labels: labels.toObject() }
@@ -124,6 +128,18 @@ export function parseName(value: string): string | null {
   if (name === '') return null
   if (Array.from(name).length > MAX_NAME_LENGTH) throw nameTooLong()
   return name
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g
+
+/**
+ * The client's file name as we keep it: control characters (a NUL, a tab; line breaks never get
+ * here) dropped. It becomes the run's default name and a download's file name, and nothing
+ * that shows or stores it needs them.
+ */
+export function parseFileName(fileName: string): string {
+  return fileName.replace(CONTROL_CHARS, '')
 }
 
 /** A default name from a file name, which may be longer than a name may be. */

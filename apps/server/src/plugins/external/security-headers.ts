@@ -1,5 +1,7 @@
-import helmet from '@fastify/helmet'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet'
 import fp from 'fastify-plugin'
+import helmet from 'helmet'
 import type { AppOptions } from '../../app.ts'
 import { buildContentSecurityPolicy } from '../../security-policy.ts'
 
@@ -13,7 +15,7 @@ import { buildContentSecurityPolicy } from '../../security-policy.ts'
 export default fp<AppOptions>(
   async (fastify, { config }) => {
     const framed = config.frameAncestors.length > 0
-    await fastify.register(helmet, {
+    const options = {
       contentSecurityPolicy: {
         // Only our directives: helmet's defaults add `upgrade-insecure-requests`, which makes
         // browsers fetch the app's own files over https from a server that speaks plain http
@@ -31,7 +33,21 @@ export default fp<AppOptions>(
       // This server speaks plain http; HSTS belongs to the TLS proxy in front of it, if any,
       // which knows whether every subdomain is https (helmet's default says they all are).
       strictTransportSecurity: false,
-    })
+    } satisfies FastifyHelmetOptions
+    await fastify.register(fastifyHelmet, options)
+    // Fastify answers a malformed URL (`/%zz`) before routing, so before any hook: that
+    // answer (errors.ts, handleFrameworkError) sets the same headers through this.
+    const setHeaders = helmet(options)
+    fastify.decorate('setSecurityHeaders', (request: IncomingMessage, response: ServerResponse) =>
+      setHeaders(request, response, () => {}),
+    )
   },
   { name: 'security-headers' },
 )
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Sets the headers every response carries, on a response no hook has seen. */
+    setSecurityHeaders(request: IncomingMessage, response: ServerResponse): void
+  }
+}

@@ -27,3 +27,15 @@ export default fp<AppOptions>(
   },
   { name: 'static' },
 )
+
+/**
+ * @fastify/static refuses a path that is not in canonical form (`..`, `.` or empty segments,
+ * `/api/runs/../../etc/passwd` sent as is) with a 403 before looking at the disk. Nothing is
+ * there to forbid: no file outside the build is served either way, so the app's error handler
+ * answers it as any other address with nothing behind it (the not-found handler: a 404 JSON
+ * under /api and for file names, the SPA for other page paths), not a 403 that says "something
+ * is here".
+ */
+export function isRefusedStaticPath(error: { code?: string }): boolean {
+  return error.code === 'FST_STATIC_FORBIDDEN_PATH'
+}
