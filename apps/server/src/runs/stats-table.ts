@@ -112,24 +112,62 @@ export class StatsTable {
    * (as `sortStatRows(filterStatRows(rows, filter), sort).slice(0, limit)`).
    */
   query(sort: StatSortKey, filter: string, limit: number): StatRow[] {
+    const rows: StatRow[] = []
+    for (const index of this.#matches(sort, filter, limit)) rows.push(this.#row(index))
+    return rows
+  }
+
+  /**
+   * `{rows: query(sort, filter, limit)}` as JSON text, the same bytes as `JSON.stringify`
+   * writes, in pieces of at most `rowsPerPiece` rows. A big answer is written a piece at a
+   * time as the connection takes it: 20,000 rows are 3 MB of JSON, which built as objects and
+   * serialized at once held the event loop (and every other request) for 50–250 ms.
+   */
+  *queryJson(sort: StatSortKey, filter: string, limit: number, rowsPerPiece = 500) {
+    let piece = '{"rows":['
+    let count = 0
+    for (const index of this.#matches(sort, filter, limit)) {
+      if (count > 0) piece += ','
+      piece += this.#rowJson(index)
+      if (++count % rowsPerPiece === 0) {
+        yield piece
+        piece = ''
+      }
+    }
+    yield piece + ']}'
+  }
+
+  /** The row indices of `query`'s answer, in order. */
+  *#matches(sort: StatSortKey, filter: string, limit: number): Generator<number> {
     const order = this.#columns.orders[sort]
     const needle = filter.trim().toLowerCase()
-    const rows: StatRow[] = []
+    let found = 0
     if (needle === '') {
-      for (let i = 0; i < order.length && rows.length < limit; i++) rows.push(this.#row(order[i]!))
-      return rows
+      for (let i = 0; i < order.length && found < limit; i++, found++) yield order[i]!
+      return
     }
     this.#lowerNames ??= this.#columns.names.map((name) => name.toLowerCase())
     this.#lowerFiles ??= this.#columns.files.map((file) => file.toLowerCase())
     const names = this.#lowerNames
     const files = this.#lowerFiles
-    for (let i = 0; i < order.length && rows.length < limit; i++) {
+    for (let i = 0; i < order.length && found < limit; i++) {
       const index = order[i]!
       if (names[index]!.includes(needle) || files[index]!.includes(needle)) {
-        rows.push(this.#row(index))
+        found++
+        yield index
       }
     }
-    return rows
+  }
+
+  /** `JSON.stringify(this.#row(index))`, without making the object. */
+  #rowJson(index: number): string {
+    const c = this.#columns
+    return (
+      `{"file":${JSON.stringify(c.files[index])},"line":${c.line[index]},` +
+      `"name":${JSON.stringify(c.names[index])},"ncalls":${c.ncalls[index]},` +
+      `"primitiveCalls":${c.primitiveCalls[index]},"tottime":${JSON.stringify(c.tottime[index])},` +
+      `"cumtime":${JSON.stringify(c.cumtime[index])}}`
+    )
   }
 
   #row(index: number): StatRow {

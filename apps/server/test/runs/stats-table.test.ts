@@ -49,6 +49,29 @@ describe('StatsTable', () => {
   )
 })
 
+describe('StatsTable.queryJson', () => {
+  it.each(['hostile_names.json', 'recursion-py3.11.json'])(
+    "writes query's answer as JSON.stringify does, in pieces of %s",
+    (fixture) => {
+      const table = new StatsTable(statsColumnsOf(writeProfileDocument(documentOf(fixture))))
+      for (const sort of STAT_SORT_KEYS) {
+        for (const filter of ['', 'PY', '<', 'no such text']) {
+          for (const [limit, rowsPerPiece] of [
+            [1, 1],
+            [50, 7],
+            [100_000, 500],
+          ] as const) {
+            const pieces = [...table.queryJson(sort, filter, limit, rowsPerPiece)]
+            const rows = table.query(sort, filter, limit)
+            expect(pieces.join('')).toBe(JSON.stringify({ rows }))
+            expect(pieces.length).toBe(Math.floor(rows.length / rowsPerPiece) + 1)
+          }
+        }
+      }
+    },
+  )
+})
+
 describe('statsColumnsOf', () => {
   it('reads a document stored in formatVersion 1 like its version 2', () => {
     const v1 = JSON.parse(readFileSync(legacyDocumentPath('recursion-py3.11.v1.json'), 'utf8'))

@@ -1,11 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ApiError } from '../../errors.ts'
+import { EventLoopWatch } from '../../event-loop-watch.ts'
 import { freeBytes } from '../../runs/disk-full.ts'
 
-const HealthSchema = Type.Object({ status: Type.Literal('ok') })
+const HealthSchema = Type.Object({
+  status: Type.Literal('ok'),
+  eventLoop: Type.Object(
+    {
+      maxDelayMs: Type.Number({
+        description: 'The longest the event loop was blocked in the last windowSeconds',
+      }),
+      windowSeconds: Type.Integer(),
+    },
+    { description: 'How responsive the server has been (a load test reads it)' },
+  ),
+})
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const watch = new EventLoopWatch()
+  fastify.addHook('onClose', async () => watch.stop())
   fastify.get(
     '/health',
     // Polled by scripts and tests: log only problems.
@@ -54,7 +68,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (!workerOk) {
         throw new ApiError(503, 'The profile worker thread did not start: see the server log.')
       }
-      return { status: 'ok' as const }
+      return { status: 'ok' as const, eventLoop: watch.read() }
     },
   )
 }
