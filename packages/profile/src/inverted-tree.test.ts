@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { formatTree } from './format.ts'
 import { buildInvertedTree } from './inverted-tree.ts'
+import type { CallEdge, FunctionStats, ProfileDocument } from './pstats.ts'
 import { graphFromStacks, withoutEdgeTimes } from './testing.ts'
 
 describe('buildInvertedTree', () => {
@@ -81,5 +82,72 @@ describe('buildInvertedTree', () => {
       node.children.forEach(visit)
     }
     tree.roots.forEach(visit)
+  })
+
+  it('does not call a lone recorded caller exact when pstats gives it only part of the time', () => {
+    // `python -m cProfile app.py`: cProfile's `exec` runs app.py with no caller recorded; app.py
+    // imports lib, and the import runs `exec` again through `_call_with_frames_removed`. So
+    // `exec` has a single recorded caller, whose edge holds 1.9 ms of exec's 1.7019 s.
+    const fn = (
+      line: number,
+      name: string,
+      ncalls: number,
+      tottime: number,
+      cumtime: number,
+    ): FunctionStats => ({
+      file: 'app.py',
+      line,
+      name,
+      ncalls,
+      primitiveCalls: 1,
+      tottime,
+      cumtime,
+    })
+    const edge = (caller: number, callee: number, tottime: number, cumtime: number): CallEdge => ({
+      caller,
+      callee,
+      ncalls: 1,
+      primitiveCalls: 1,
+      tottime,
+      cumtime,
+    })
+    const doc: ProfileDocument = {
+      sourceFormat: 'cProfile',
+      pythonVersion: '3.11.7',
+      summary: { totalTime: 1.7019, totalCalls: 6, primitiveCalls: 5, functionCount: 5 },
+      functions: [
+        { ...fn(0, 'exec', 2, 0, 1.7019), file: '~' },
+        fn(1, '<module>', 1, 0, 1.7019),
+        fn(5, 'work', 1, 1.7, 1.7),
+        fn(233, '_call_with_frames_removed', 1, 0, 0.0019),
+        { ...fn(1, 'lib', 1, 0.0019, 0.0019), file: 'lib.py' },
+      ],
+      edges: [
+        edge(3, 0, 0, 0.0019), // _call_with_frames_removed → exec: the import's exec only
+        edge(0, 1, 0, 1.7019), // exec → app.py's <module>
+        edge(1, 2, 1.7, 1.7), // <module> → work
+        edge(1, 3, 0, 0.0019), // <module> → _call_with_frames_removed (import lib)
+        edge(0, 4, 0.0019, 0.0019), // exec → lib's <module>
+      ],
+    }
+    // Before: `_call_with_frames_removed 1.7`, exact, under `work`'s exec.
+    expect(formatTree(buildInvertedTree(doc), 4)).toEqual([
+      '- work 1.7',
+      '  - <module> 1.7',
+      '    - exec 1.7',
+      '      - _call_with_frames_removed ≈1.7',
+      '        - <module> ≈1.7',
+      '- lib 0.0019',
+      '  - exec 0.0019',
+      '    - _call_with_frames_removed ≈0.0019',
+      '      - <module> ≈0.0019',
+      '        - exec ≈0.0019',
+    ])
+  })
+
+  it('does not call the caller of a recursive function exact', () => {
+    // Two of g's three seconds were called by an f that f called, not main.
+    const doc = graphFromStacks('main;f;f;g 2\nmain;f;g 1')
+    expect(formatTree(buildInvertedTree(doc))).toEqual(['- g 3', '  - f 3', '    - main ≈3'])
   })
 })

@@ -9,7 +9,13 @@
  *   - a root's value: the function's tottime;
  *   - a root's children: pstats' caller → callee `tottime`, the callee's own time when called
  *     by that caller;
- *   - deeper, a node whose function has a single caller (all of its time came that way).
+ *   - deeper, a node below an exact one whose caller → callee edge is the whole of the callee:
+ *     the edge's calls, tottime and cumtime are the function's own, so every call of it came
+ *     from that caller. Having one recorded caller is not enough: pstats records no caller for
+ *     the profile's entry call (under `python -m cProfile`, `exec` runs the program with no
+ *     caller, and imports call it again through `_call_with_frames_removed`), a caller without
+ *     a stats entry of its own is dropped from the document, and a recursive function's calls
+ *     to itself are calls its outer caller did not make directly.
  * What is estimated: the rest. A node's value is split among the callers of its function in
  * proportion to each caller's `cumtime` on the edge (its share of the function's time): the
  * same assumption as the call tree's, that a function spends its time the same way whoever
@@ -24,14 +30,27 @@
  */
 import { buildCallGraph, type CallGraph } from './call-graph.ts'
 import { growDepthFirst, WHOLE_PROFILE, type CallTree, type CallTreeNode } from './call-tree.ts'
-import type { CallEdge, ProfileDocument } from './pstats.ts'
+import type { CallEdge, FunctionStats, ProfileDocument } from './pstats.ts'
 
 export interface InvertedTreeOptions {
   minFraction?: number
   maxNodes?: number
 }
 
-const SAME = 1e-9
+const SAME = 1e-9 // relative: the same float sums, added in another order
+
+function sameTime(a: number | null, b: number): boolean {
+  return a !== null && Math.abs(a - b) <= SAME * Math.max(Math.abs(a), Math.abs(b))
+}
+
+/** True when pstats records every call of the callee, and all of its time, on this edge. */
+function isWholeOfCallee(edge: CallEdge, callee: FunctionStats): boolean {
+  return (
+    edge.ncalls === callee.ncalls &&
+    sameTime(edge.tottime, callee.tottime) &&
+    sameTime(edge.cumtime, callee.cumtime)
+  )
+}
 
 export function buildInvertedTree(
   input: ProfileDocument | CallGraph,
@@ -90,16 +109,20 @@ export function buildInvertedTree(
       })
       const sum = parts.reduce((a, b) => a + b, 0)
       const whole = known ? Math.max(node.value, sum) : 1
+      // Edge times that add up past the function's own would be scaled down: no longer pstats'.
+      const unscaled = sum <= node.value * (1 + SAME)
       return outer.map((edge, i) => ({
         edge,
         share: whole > 0 ? parts[i]! / whole : 0,
-        exact: known && folded === 0,
+        exact: known && folded === 0 && unscaled,
       }))
     }
     // Deeper: the time passed through this function; split by who called it, by cumtime.
+    const callee = functions[node.func]!
     return outer.map((edge) => {
       const share = weights > 0 ? weight(edge) / weights : 0
-      return { edge, share, exact: node.exact && Math.abs(share - 1) <= SAME }
+      const exact = node.exact && Math.abs(share - 1) <= SAME && isWholeOfCallee(edge, callee)
+      return { edge, share, exact }
     })
   }
 

@@ -55,6 +55,27 @@ describe('describeInvertedNode', () => {
       'exact: pstats’ caller → callee tottime',
     )
   })
+
+  it('says exact above the first caller only where the edge is all of the callee', () => {
+    const whole = graphFromStacks('main;a;c 2\nmain;b;c 1')
+    const t = buildInvertedTree(whole)
+    const main = t.roots[0]!.children[0]!.children[0]!
+    expect(whole.functions[main.func]!.name).toBe('main')
+    expect(describeInvertedNode(whole, main, t.total)).toMatchObject({
+      exactness: 'exact: pstats’ caller → callee edge holds all of the callee’s calls and time',
+      exact: true,
+    })
+    // f's only outer caller is main, yet f also calls itself: which f called g is unknown.
+    const recursive = graphFromStacks('main;f;f;g 2\nmain;f;g 1')
+    const r = buildInvertedTree(recursive)
+    const outer = r.roots[0]!.children[0]!.children[0]!
+    expect(recursive.functions[outer.func]!.name).toBe('main')
+    expect(describeInvertedNode(recursive, outer, r.total)).toMatchObject({
+      exactness:
+        'estimated: pstats has no stacks; split among the callers by their share of the time',
+      exact: false,
+    })
+  })
 })
 
 describe('summarizeNode', () => {

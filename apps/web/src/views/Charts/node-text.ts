@@ -91,7 +91,9 @@ export function describeNode(doc: ProfileDocument, node: CallTreeNode, total: nu
 
 /**
  * A node of the bottom-up tree: its value is the root function's own time that reached it
- * through this chain of callers.
+ * through this chain of callers. Above the first caller it is exact only where each caller's
+ * edge is the whole of the function it calls: one recorded caller is not enough, pstats
+ * records no caller for some calls (see `buildInvertedTree`).
  */
 export function describeInvertedNode(
   doc: ProfileDocument,
@@ -122,7 +124,7 @@ export function describeInvertedNode(
     exactness =
       node.parent === root
         ? 'exact: pstats’ caller → callee tottime'
-        : 'exact: this function has a single caller'
+        : 'exact: pstats’ caller → callee edge holds all of the callee’s calls and time'
   } else {
     exactness =
       'estimated: pstats has no stacks; split among the callers by their share of the time'
