@@ -2,17 +2,34 @@
  * What changed between two profiles of the same program ("did my fix help?"): per function, per
  * summary number, and per call-tree node.
  *
- * Functions are matched by their pstats key `file:line(name)`:
+ * Functions are matched by their pstats key `file:line(name)`, in passes; each pass looks only at
+ * the functions no earlier pass matched, so the pairing is one-to-one:
  *   1. the exact key (same file, line and name): `both`;
- *   2. then, among the functions left unmatched on both sides, the same key once memory
- *      addresses are left out of the name (`<built-in method __new__ of type object at 0x7f…>`:
- *      CPython names some functions by a `repr` that holds one): `both`;
- *   3. then the same file and name at another line: `moved` (lines above the function were
- *      edited).
- *   Passes 2 and 3 pair functions only when the pairing is unique on both sides: with two
+ *   2. the same line and name with the same path below a root, for the same program profiled
+ *      from two folders (a laptop and CI, two virtualenvs), in this order:
+ *      a. site-packages / dist-packages: the path after the innermost one
+ *         (`…/venv-a/lib/python3.11/site-packages/requests/api.py` ~ `/opt/venv/…/requests/api.py`);
+ *      b. the standard library: the path after `lib/pythonX.Y/`, same X.Y
+ *         (`/usr/lib/python3.11/json/decoder.py` ~ `/root/.pyenv/versions/3.11.7/lib/python3.11/…`);
+ *      c. the project: each run's root is the path prefix that, taken off, lines up the most
+ *         functions still unmatched (`/home/ann/` and `/builds/ci/` for `proj/app/x.py`; how it
+ *         is found, and when a pair of roots is refused, is in `path-roots.ts`). One root per run:
+ *         two files of the same name in different folders (`a/models.py`, `b/models.py`) do not
+ *         line up, as their paths below the root differ;
+ *      d. the standard library of another Python version (`lib/python3.11/` ~ `lib/python3.12/`),
+ *         only for what nothing above matched;
+ *   3. the same key once memory addresses are left out of the name
+ *      (`<built-in method __new__ of type object at 0x7f…>`: CPython names some functions by a
+ *      `repr` that holds one): `both`;
+ *   4. the same file and name at another line: `moved` (lines above the function were edited);
+ *      then the same name and path below each root of 2, at another line: `moved` too.
+ *   Passes 2 to 4 pair functions only when the pairing is unique on both sides: with two
  *   unmatched `parse` in one file on either side we cannot tell which became which, so they
- *   stay apart;
- *   4. everything else is `removed` (only in before) or `added` (only in after).
+ *   stay apart. Passes 2 to 4 leave memory addresses out of names;
+ *   5. everything else is `removed` (only in before) or `added` (only in after).
+ * The result depends only on the two documents (their functions' order included), never on
+ * timing or hashing. Which root a pair was matched below is kept (`FunctionMatching.root`) for
+ * the compare page's summary line (`computeMatchCounts`). A row shows after's path.
  * Names are never matched fuzzily: a renamed function (`parse_rules` → `parse`) shows as one
  * removed and one added function. Guessing renames would pair unrelated functions just as often
  * as it found real ones, and a wrong pairing is worse than an honest add/remove.
@@ -20,7 +37,10 @@
  * of its numbers; `status` tells it apart from a function that ran zero times.
  */
 import type { CallTree, CallTreeNode } from './call-tree.ts'
+import { matchFunctions, type FunctionMatching } from './match-functions.ts'
 import type { FunctionStats, ProfileDocument, Summary } from './pstats.ts'
+
+export * from './match-functions.ts'
 
 export type DiffStatus = 'both' | 'moved' | 'added' | 'removed'
 
@@ -59,85 +79,11 @@ export interface SummaryDiff {
   functionCount: SummaryChange
 }
 
-/** Which function of one run is which of the other (see the header). */
-export interface FunctionMatching {
-  /** For each function of `after`, its match in `before`, or -1. */
-  beforeOf: Int32Array
-  /** For each function of `before`, its match in `after`, or -1. */
-  afterOf: Int32Array
-  /** For each function of `after`: 1 when it was matched by file and name only (`moved`). */
-  moved: Uint8Array
-}
-
 export interface ProfileDiff {
   summary: SummaryDiff
   /** One row per function of either run, ordered by file, line (after's when it has one), name. */
   functions: FunctionDiff[]
   matching: FunctionMatching
-}
-
-type Key = Pick<FunctionStats, 'file' | 'line' | 'name'>
-
-// Unambiguous whatever the names hold (they are untrusted and may contain any character): the
-// line is digits, and the file's length says where the file ends and the name begins.
-const exactKey = (f: Key) => `${f.line}:${f.file.length}:${f.file}${f.name}`
-const movedKey = (f: Key) => `${f.file.length}:${f.file}${f.name}`
-const ADDRESS = / at 0x[0-9a-f]+/gi
-const withoutAddresses = (key: (f: Key) => string) => (f: Key) =>
-  key(f.name.includes(' at 0x') ? { ...f, name: f.name.replace(ADDRESS, ' at 0x…') } : f)
-
-export function matchFunctions(
-  before: Pick<ProfileDocument, 'functions'>,
-  after: Pick<ProfileDocument, 'functions'>,
-): FunctionMatching {
-  const beforeOf = new Int32Array(after.functions.length).fill(-1)
-  const afterOf = new Int32Array(before.functions.length).fill(-1)
-  const moved = new Uint8Array(after.functions.length)
-
-  // 1. The exact key. pstats keys are unique within a run; were one repeated, the first wins
-  //    and the others are left for the later passes.
-  const byKey = new Map<string, number>()
-  before.functions.forEach((f, i) => {
-    const key = exactKey(f)
-    if (!byKey.has(key)) byKey.set(key, i)
-  })
-  after.functions.forEach((f, a) => {
-    const key = exactKey(f)
-    const b = byKey.get(key)
-    if (b !== undefined && afterOf[b] === -1) {
-      beforeOf[a] = b
-      afterOf[b] = a
-    }
-  })
-
-  // 2. The same key but for memory addresses: CPython names some built-ins and code objects by
-  //    their `repr`, `<built-in method __new__ of type object at 0x7f508de5ea00>`, and the
-  //    address changes from run to run. Unique pairs only, as in 3.
-  pairUnique(withoutAddresses(exactKey), false)
-  // 3. Same file and name, another line, when exactly one such function is left on each side.
-  pairUnique(withoutAddresses(movedKey), true)
-
-  function pairUnique(keyOf: (f: Key) => string, isMove: boolean): void {
-    const group = (functions: readonly Key[], matched: Int32Array) => {
-      const groups = new Map<string, number | 'ambiguous'>()
-      functions.forEach((f, i) => {
-        if (matched[i] !== -1) return
-        const key = keyOf(f)
-        groups.set(key, groups.has(key) ? 'ambiguous' : i)
-      })
-      return groups
-    }
-    const leftBefore = group(before.functions, afterOf)
-    if (leftBefore.size === 0) return
-    for (const [key, a] of group(after.functions, beforeOf)) {
-      const b = leftBefore.get(key)
-      if (a === 'ambiguous' || b === undefined || b === 'ambiguous') continue
-      beforeOf[a] = b
-      afterOf[b] = a
-      moved[a] = isMove ? 1 : 0
-    }
-  }
-  return { beforeOf, afterOf, moved }
 }
 
 function change(before: number, after: number): Change {

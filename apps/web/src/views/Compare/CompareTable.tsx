@@ -1,5 +1,11 @@
 import { memo, useDeferredValue, useMemo } from 'react'
-import { formatSeconds, type Change } from '@profhub/profile'
+import {
+  computeMatchCounts,
+  formatSeconds,
+  type Change,
+  type FunctionMatching,
+  type MatchCounts,
+} from '@profhub/profile'
 import { formatCount } from '../../format.ts'
 import { formatSignedCount, formatSignedSeconds } from './diff-text.ts'
 import type { HistoryMode } from '../../navigation.ts'
@@ -47,8 +53,32 @@ const COLUMNS: { key: CompareSortKey; group?: Group; side?: Side; description: s
 ]
 const LABEL = 'filename:lineno(function)'
 
+const ROOT_TEXT: Record<keyof MatchCounts['byRoot'], string> = {
+  project: 'the project',
+  'site-packages': 'site-packages',
+  stdlib: 'the standard library',
+  'other-python': 'the standard library of another Python version',
+}
+
+/**
+ * How the matched functions that are not at the same path and line were found: `3 by path
+ * relative to the project, 1 to site-packages; 2 at another line`. Empty when all were.
+ */
+function formatMatchedHow(counts: MatchCounts): string {
+  const roots = (Object.keys(ROOT_TEXT) as (keyof typeof ROOT_TEXT)[])
+    .filter((root) => counts.byRoot[root] > 0)
+    .map(
+      (root, i) =>
+        `${formatCount(counts.byRoot[root])} ${i === 0 ? 'by path relative ' : ''}to ${ROOT_TEXT[root]}`,
+    )
+  const moved = counts.moved > 0 ? [`${formatCount(counts.moved)} at another line`] : []
+  return [roots.join(', '), ...moved].filter(Boolean).join('; ')
+}
+
 interface CompareTableProps {
   rows: readonly CompareRow[]
+  /** How the rows' functions were paired, for the summary line. */
+  matching: FunctionMatching
   sort: CompareSortState
   search: string
   selected: string | null
@@ -62,6 +92,7 @@ interface CompareTableProps {
  */
 export function CompareTable({
   rows: all,
+  matching,
   sort,
   search,
   selected,
@@ -79,11 +110,8 @@ export function CompareTable({
     () => (selected === null ? -1 : rows.findIndex((r) => r.key === selected)),
     [rows, selected],
   )
-  const counts = useMemo(() => {
-    const c = { added: 0, removed: 0, moved: 0 }
-    for (const row of all) if (row.status !== 'both') c[row.status]++
-    return c
-  }, [all])
+  const counts = useMemo(() => computeMatchCounts(matching), [matching])
+  const how = formatMatchedHow(counts)
 
   const { scroller, virtualizer, items, tabbable, onRowClick, onKeyDown } = useSelectableRows({
     rows,
@@ -194,10 +222,16 @@ export function CompareTable({
         </div>
       </div>
       <p className={styles.count} aria-live="polite">
-        {formatCount(rows.length)} of {formatCount(all.length)} functions
-        {counts.added > 0 && ` · ${formatCount(counts.added)} added`}
-        {counts.removed > 0 && ` · ${formatCount(counts.removed)} removed`}
-        {counts.moved > 0 && ` · ${formatCount(counts.moved)} moved`}
+        <span title={how ? `Matched ${how}` : undefined}>
+          {formatCount(counts.matched)} matched · {formatCount(counts.added)} added ·{' '}
+          {formatCount(counts.removed)} removed
+        </span>
+        {` · ${formatCount(rows.length)} of ${formatCount(all.length)} functions`}
+        {how && (
+          <>
+            <br />({how})
+          </>
+        )}
       </p>
     </div>
   )

@@ -156,6 +156,7 @@ export function CompareViews({
         {view.tab === 'table' && (
           <CompareTable
             rows={rows}
+            matching={diff.matching}
             sort={view.compareSort}
             search={view.search}
             selected={view.selected}
