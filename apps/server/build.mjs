@@ -1,6 +1,6 @@
 // Compiles the server once, so that it starts with plain `node dist/server.js`: compiling
 // TypeScript at every start (tsx) made a busy machine miss Fastify's plugin timeout.
-// Two bundles: the server and its worker thread. Our workspace packages (@profhub/*, which
+// Three bundles: the server, its worker thread and its process launcher. Our workspace packages (@profhub/*, which
 // export TypeScript source) are bundled in; npm dependencies stay in node_modules.
 import { rm } from 'node:fs/promises'
 import { build } from 'esbuild'
@@ -20,7 +20,11 @@ const externalNpmPackages = {
 await rm(`${root}/dist`, { recursive: true, force: true })
 await build({
   absWorkingDir: root,
-  entryPoints: { server: 'src/server.ts', 'profile-worker': 'src/converter/profile-worker.ts' },
+  entryPoints: {
+    server: 'src/server.ts',
+    'profile-worker': 'src/converter/profile-worker.ts',
+    launcher: 'src/converter/launcher.mjs',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -1,7 +1,7 @@
 /**
- * A SIGKILL does not reach a server's child processes. The converter (the kernel kills it with
- * its parent: PR_SET_PDEATHSIG) and the brotli compressor (its stdin pipe from the server ends)
- * must stop with the server anyway: an orphan would go on using a core, and write its output
+ * A SIGKILL does not reach a server's child processes. Its process launcher (its IPC channel
+ * ends), the converter (the kernel kills it with its parent: PR_SET_PDEATHSIG) and the brotli
+ * compressor (its stdin pipe from the launcher ends) must stop with the server anyway: an orphan would go on using a core, and write its output
  * into DATA_DIR/tmp after the next server had emptied it.
  */
 import { readdirSync, readFileSync } from 'node:fs'
@@ -23,8 +23,13 @@ function commandLine(pid: number): string {
   }
 }
 
-function children(serverPid: number, pattern: RegExp): number[] {
-  return childProcesses(serverPid).filter((pid) => pattern.test(commandLine(pid)))
+/** The processes below `pid` (its children, theirs…) whose command line matches. */
+function descendants(pid: number, pattern: RegExp): number[] {
+  const below = childProcesses(pid)
+  return [
+    ...below.filter((child) => pattern.test(commandLine(child))),
+    ...below.flatMap((child) => descendants(child, pattern)),
+  ]
 }
 
 function post(url: string, file: string): Promise<Response | null> {
@@ -48,20 +53,22 @@ describe('a killed server', () => {
     expect(first?.status).toBe(201)
     let compressors: number[] = []
     await expect
-      .poll(() => (compressors = children(pid, /\s-e\s/)).length, { timeout: 120_000 })
+      .poll(() => (compressors = descendants(pid, /\s-e\s/)).length, { timeout: 120_000 })
       .toBeGreaterThan(0)
     // The second is converting when the server dies.
     const second = post(server.url, big)
     let shims: number[] = []
     await expect
-      .poll(() => (shims = children(pid, /pstats_to_json\.py/)).length, { timeout: 120_000 })
+      .poll(() => (shims = descendants(pid, /pstats_to_json\.py/)).length, { timeout: 120_000 })
       .toBeGreaterThan(0)
     const compressing = compressors.filter(isRunning)
+    const launchers = descendants(pid, /launcher\.js/)
+    expect(launchers).toHaveLength(1)
 
     server.child.kill('SIGKILL')
     expect(await second).toBeNull()
     await expect
-      .poll(() => [...shims, ...compressing].filter(isRunning), { timeout: 60_000 })
+      .poll(() => [...launchers, ...shims, ...compressing].filter(isRunning), { timeout: 60_000 })
       .toEqual([])
     // The converter writes its output only once done, the compressor into a scratch file it
     // removes when it stops: neither left anything (only the cut-off upload's own bytes).

@@ -1,5 +1,6 @@
-import { execFile, type ExecFileException } from 'node:child_process'
+import type { ExecFileException } from 'node:child_process'
 import path from 'node:path'
+import { launcher, type LaunchResult } from './launcher-client.ts'
 
 export interface ShimCommand {
   python: string
@@ -17,9 +18,9 @@ export type ShimOutcome =
   /** Exit 2: the file is not a profile; `reason` is the shim's one plain-English line. */
   | { kind: 'rejected'; reason: string }
 
-/** The shim's environment: ours, the command's limits, and our pid (see die_with_parent). */
+/** The shim's environment: ours and the command's limits (the launcher adds its own pid). */
 function shimEnv(command: ShimCommand): NodeJS.ProcessEnv {
-  return { ...process.env, ...command.env, PROFHUB_PARENT_PID: String(process.pid) }
+  return { ...process.env, ...command.env }
 }
 
 /** The interpreter could not be started at all (missing, not executable). */
@@ -62,8 +63,8 @@ export function runShim(
 ): Promise<ShimOutcome> {
   const inputs = typeof input === 'string' ? [input] : input
   const output = outputPath === undefined ? [] : ['--output', outputPath]
-  return new Promise((resolve, reject) => {
-    execFile(
+  return launcher
+    .run(
       command.python,
       // -I (isolated): no PYTHONPATH, user site-packages or startup file can change what runs.
       ['-I', command.shimPath, ...output, ...(inputs.length > 1 ? ['--merge', ...inputs] : inputs)],
@@ -71,17 +72,14 @@ export function runShim(
         timeout: timeoutMs,
         killSignal: 'SIGKILL',
         maxBuffer: MAX_OUTPUT_BYTES,
-        encoding: 'utf8',
-        windowsHide: true,
         env: shimEnv(command),
       },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ kind: 'converted', json: stdout })
-        if (error.code === 2) return resolve({ kind: 'rejected', reason: formatReason(stderr) })
-        reject(describeFailure(command, error, stderr, timeoutMs))
-      },
     )
-  })
+    .then(({ error, stdout, stderr }: LaunchResult): ShimOutcome => {
+      if (!error) return { kind: 'converted', json: stdout }
+      if (error.code === 2) return { kind: 'rejected', reason: formatReason(stderr) }
+      throw describeFailure(command, error, stderr, timeoutMs)
+    })
 }
 
 /** What `shim/export_stats.py` writes (see its doc). */
@@ -93,7 +91,7 @@ export type ShimExportFormat = 'prof' | 'pstats'
  * ProfileTooLargeError, anything else but 0 an Error (the inputs are a stored run's, already
  * accepted once: a refusal now is a bug, not the client's fault).
  */
-export function runExportShim(
+export async function runExportShim(
   command: ShimCommand,
   format: ShimExportFormat,
   inputs: readonly string[],
@@ -101,23 +99,12 @@ export function runExportShim(
   timeoutMs: number,
 ): Promise<void> {
   const script = path.join(path.dirname(command.shimPath), 'export_stats.py')
-  return new Promise((resolve, reject) => {
-    execFile(
-      command.python,
-      ['-I', script, '--format', format, '--output', outputPath, ...inputs],
-      {
-        timeout: timeoutMs,
-        killSignal: 'SIGKILL',
-        encoding: 'utf8',
-        windowsHide: true,
-        env: shimEnv(command),
-      },
-      (error, _stdout, stderr) => {
-        if (!error) return resolve()
-        reject(describeFailure(command, error, stderr, timeoutMs))
-      },
-    )
-  })
+  const { error, stderr } = await launcher.run(
+    command.python,
+    ['-I', script, '--format', format, '--output', outputPath, ...inputs],
+    { timeout: timeoutMs, killSignal: 'SIGKILL', env: shimEnv(command) },
+  )
+  if (error) throw describeFailure(command, error, stderr, timeoutMs)
 }
 
 function describeFailure(

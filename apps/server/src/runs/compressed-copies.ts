@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { rename, rm } from 'node:fs/promises'
-import { setPriority } from 'node:os'
 import path from 'node:path'
+import { launcher } from '../converter/launcher-client.ts'
 import { Semaphore } from '../semaphore.ts'
 
 /**
@@ -72,8 +71,8 @@ const brotli = createBrotliCompress({
 pipeline(createReadStream(from), brotli, createWriteStream(to), (error) =>
   process.exit(error ? 1 : 0),
 )
-// stdin is a pipe from the server that nothing is written to: it ends when the server dies,
-// even by SIGKILL. Stop then, and take the half-made copy along.
+// stdin is a pipe from the launcher that nothing is written to: it ends when the launcher dies
+// (with the server, even by SIGKILL). Stop then, and take the half-made copy along.
 process.stdin.on('end', () => {
   require('node:fs').rmSync(to, { force: true })
   process.exit(1)
@@ -81,24 +80,14 @@ process.stdin.on('end', () => {
 process.stdin.resume()
 `
 
-function compressInBackground(from: string, to: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', COMPRESS, from, to], {
-      stdio: ['pipe', 'ignore', 'ignore'],
-      env: {},
-    })
-    child.on('spawn', () => {
-      try {
-        setPriority(child.pid!, 19)
-      } catch {
-        // Not allowed here: the copy is made at normal priority.
-      }
-    })
-    child.on('error', reject)
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`compression exited with ${code}`)),
-    )
+async function compressInBackground(from: string, to: string): Promise<void> {
+  // Started by the launcher (no fork of this process), at nice 19; its stdin is a pipe from the
+  // launcher (see COMPRESS).
+  const { error } = await launcher.run(process.execPath, ['-e', COMPRESS, from, to], {
+    env: {},
+    nice: 19,
   })
+  if (error) throw new Error(`compression failed: ${error.message}`, { cause: error })
 }
 
 /** Whether an Accept-Encoding header accepts brotli (`br`, not `br;q=0`). */

@@ -58,16 +58,25 @@ describe('CompressedCopies', () => {
   })
 })
 
-/** Node processes started by this one that are compressing (Linux /proc). */
+/** Processes below this one (started by its process launcher) that are compressing (Linux /proc). */
 async function countChildren(): Promise<number> {
-  let count = 0
+  const parents = new Map<number, number>()
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
     // pid (comm) state ppid …: comm may hold spaces, so read after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-    if (ppid !== process.pid) continue
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')
+    parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+  }
+  const below = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) {
+      if (p === process.pid) return true
+    }
+    return false
+  }
+  let count = 0
+  for (const pid of parents.keys()) {
+    if (!below(pid)) continue
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
     if (cmdline.includes('createBrotliCompress')) count += 1
   }
   return count
