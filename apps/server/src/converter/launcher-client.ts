@@ -55,6 +55,9 @@ class Launcher {
     if (this.#child !== null) return this.#child
     const child = fork(LAUNCHER, [], {
       execArgv: [],
+      // Nothing of the server's environment: each request says what its child gets. (A
+      // launcher with DATA_DIR would also look like a second server on the store to `ps`.)
+      env: {},
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
     })
