@@ -25,7 +25,8 @@ class LimitError(Exception):
     The message is meant for a person."""
 
 
-def _env_int(name, default):
+def env_int(name, default):
+    """A positive whole number from the environment, else `default`."""
     try:
         value = int(os.environ.get(name, default))
     except ValueError:
@@ -35,8 +36,8 @@ def _env_int(name, default):
 
 class Limits:
     def __init__(self, functions=None, edges=None):
-        self.functions = functions or _env_int("PROFHUB_MAX_FUNCTIONS", 500000)
-        self.edges = edges or _env_int("PROFHUB_MAX_EDGES", 2500000)
+        self.functions = functions or env_int("PROFHUB_MAX_FUNCTIONS", 500000)
+        self.edges = edges or env_int("PROFHUB_MAX_EDGES", 2500000)
 
     def too_many_functions(self):
         return LimitError(

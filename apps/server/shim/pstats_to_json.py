@@ -42,7 +42,7 @@ sys.dont_write_bytecode = True  # no __pycache__ next to the shim, even with a w
 # `python -I` (isolated mode) leaves the script's directory off sys.path: add it back.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from limits import LimitError, Limits  # noqa: E402
+from limits import LimitError, Limits, env_int  # noqa: E402
 from marshal_reader import DepthError, MarshalError, load  # noqa: E402
 from merge_stats import merge_stats  # noqa: E402
 from pstats_fast_reader import FloatColumn, fast_document  # noqa: E402
@@ -90,8 +90,8 @@ def set_limits():
         import resource
     except ImportError:  # not on Windows
         return
-    memory = _env_int("PROFHUB_SHIM_MEMORY_MB", 2048) * 1024 * 1024
-    cpu = _env_int("PROFHUB_SHIM_CPU_SECONDS", 120)
+    memory = env_int("PROFHUB_SHIM_MEMORY_MB", 2048) * 1024 * 1024
+    cpu = env_int("PROFHUB_SHIM_CPU_SECONDS", 120)
     # Past the soft CPU limit the kernel sends SIGXCPU: answer like for memory (exit 3).
     signal.signal(signal.SIGXCPU, _out_of_cpu)
     for limit, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu)):
@@ -102,14 +102,6 @@ def set_limits():
             resource.setrlimit(limit, (value, hard))
         except (ValueError, OSError):
             pass  # e.g. a sandbox that forbids it: the caller's timeout still applies
-
-
-def _env_int(name, default):
-    try:
-        value = int(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if value > 0 else default
 
 
 def _out_of_cpu(signum, frame):
