@@ -18,7 +18,12 @@ export interface LaunchResult {
 
 interface Answer {
   id: number
-  error: { message: string; code?: string | number; killed?: boolean; signal?: string } | null
+  error: {
+    message: string
+    code?: string | number
+    killed?: boolean
+    signal?: NodeJS.Signals
+  } | null
   stdout: string
   stderr: string
 }
