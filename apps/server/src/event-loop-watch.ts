@@ -26,9 +26,17 @@ export class EventLoopWatch {
     }, 1000).unref()
   }
 
-  read(): { maxDelayMs: number; windowSeconds: number } {
-    const max = Math.max(this.#currentMaxMs(), ...this.#maxima)
-    return { maxDelayMs: Math.round(max * 10) / 10, windowSeconds: this.windowSeconds }
+  /**
+   * The longest delay in the window, and each second's longest, oldest first (the current,
+   * unfinished second last): a load test reads the seconds it ran, not the server's start.
+   */
+  read(): { maxDelayMs: number; windowSeconds: number; perSecondMs: number[] } {
+    const perSecond = [...this.#maxima, this.#currentMaxMs()].map(tenths)
+    return {
+      maxDelayMs: Math.max(...perSecond),
+      windowSeconds: this.windowSeconds,
+      perSecondMs: perSecond,
+    }
   }
 
   stop(): void {
@@ -41,4 +49,8 @@ export class EventLoopWatch {
     if (this.#histogram.count === 0) return 0
     return Math.max(0, this.#histogram.max / 1e6 - RESOLUTION_MS)
   }
+}
+
+function tenths(ms: number): number {
+  return Math.round(ms * 10) / 10
 }

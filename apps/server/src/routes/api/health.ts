@@ -12,6 +12,9 @@ const HealthSchema = Type.Object({
         description: 'The longest the event loop was blocked in the last windowSeconds',
       }),
       windowSeconds: Type.Integer(),
+      perSecondMs: Type.Array(Type.Number(), {
+        description: 'Each second of the window: its longest delay, oldest first, this second last',
+      }),
     },
     { description: 'How responsive the server has been (a load test reads it)' },
   ),

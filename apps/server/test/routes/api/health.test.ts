@@ -9,7 +9,11 @@ describe('GET /api/health', () => {
     expect(response.statusCode).toBe(200)
     expect(response.json()).toEqual({
       status: 'ok',
-      eventLoop: { maxDelayMs: expect.any(Number), windowSeconds: 60 },
+      eventLoop: {
+        maxDelayMs: expect.any(Number),
+        windowSeconds: 60,
+        perSecondMs: expect.any(Array),
+      },
     })
   })
 
