@@ -117,7 +117,7 @@ function createConverter(fastify: FastifyInstance) {
       }
     } catch (error) {
       if (error instanceof ProfileTooLargeError) {
-        throw withCause(describeRefusal(error.reason, 413), error)
+        throw describeRefusal(error.reason, 413, error)
       }
       throw translateShimError(error)
     }
@@ -152,9 +152,9 @@ function createConverter(fastify: FastifyInstance) {
   return {
     convertProfile(filePath: string): Promise<ConvertedProfile> {
       // The shim's line says what is wrong ("The file is empty."); add what to do instead.
-      return convert(filePath, (reason, status) =>
+      return convert(filePath, (reason, status, cause) =>
         status === 413
-          ? new ApiError(413, reason, 'Payload Too Large')
+          ? tooLarge(reason, cause)
           : new ApiError(400, `${reason} ${WHAT_TO_UPLOAD}`, 'Not A Profile'),
       )
     },
@@ -177,17 +177,17 @@ function createConverter(fastify: FastifyInstance) {
       if (files.length < 2) throw new Error('a merge needs at least two files')
       return convert(
         files.map((file) => file.path),
-        (reason, status) => {
+        (reason, status, cause) => {
           const match = MERGE_INPUT.exec(reason)
           const file = match && files[Number(match[1]) - 1]
           if (!match || !file) {
             return status === 413
-              ? new ApiError(413, reason, 'Payload Too Large')
+              ? tooLarge(reason, cause)
               : new ApiError(400, reason, 'Cannot Merge')
           }
           const rest = reason.slice(match[0].length)
           const name = quoteFileName(file.fileName)
-          if (status === 413) return new ApiError(413, `${name}: ${rest}`, 'Payload Too Large')
+          if (status === 413) return tooLarge(`${name}: ${rest}`, cause)
           // "file 2 of 3: <reason>" is about the file; "file 2 of 3 cannot be merged…" is not.
           return match[2]
             ? new ApiError(400, `${name}: ${rest} ${WHAT_TO_UPLOAD}`, 'Not A Profile')
@@ -199,14 +199,15 @@ function createConverter(fastify: FastifyInstance) {
 }
 
 /** The client's error for a refusal: 400 (not a profile) or 413 (over a limit). */
-type DescribeRefusal = (reason: string, status: 400 | 413) => ApiError
+type DescribeRefusal = (reason: string, status: 400 | 413, cause?: unknown) => ApiError
 
 function sentence(text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`
 }
 
-function withCause(error: ApiError, cause: unknown): ApiError {
-  return Object.assign(error, { cause })
+/** A 413 whose message says which limit the profile is over. */
+function tooLarge(message: string, cause?: unknown): ApiError {
+  return new ApiError(413, message, 'Payload Too Large', { cause })
 }
 
 /** The size of the shim's output file; an exit 0 without one is invalid output (a 500). */
@@ -240,7 +241,7 @@ function translateShimError(error: unknown): unknown {
     )
   }
   if (error instanceof ProfileTooLargeError) {
-    return new ApiError(413, error.reason, 'Payload Too Large', { cause: error })
+    return tooLarge(error.reason, error)
   }
   return error
 }
