@@ -18,8 +18,8 @@ import { displayText } from './display-text.ts'
 import { computePartition, type Partition } from './layout/partition.ts'
 import { computeProfileIndex, functionKey, type ProfileIndex } from './profile-index.ts'
 import { computeHeaviestOccurrences, hashFunctionKey } from './tree/focus-path.ts'
-import { ALL_FUNCTIONS, shortLabel } from './views/Charts/node-text.ts'
-import { computeCompareRows, type CompareRow } from './views/Compare/compare-rows.ts'
+import { ALL_FUNCTIONS, shortLabel } from './node-text.ts'
+import { computeCompareRows, type CompareRow } from './compare-rows.ts'
 import {
   computeSearchText,
   computeTableColumns,
@@ -29,7 +29,7 @@ import {
   type TableColumns,
   type TableRow,
   type TableSortKey,
-} from './views/StatsTable/table-rows.ts'
+} from './table-rows.ts'
 
 /**
  * Per-profile derived data, computed once per loaded document and cached beside it (a WeakMap:

@@ -1,15 +1,7 @@
 import type { SortDirection } from '@profhub/profile'
 import { FOCUS_PATH, MAX_FOCUS_PATH } from './tree/focus-path.ts'
-import {
-  defaultCompareDirection,
-  isCompareSortKey,
-  type CompareSortKey,
-} from './views/Compare/compare-rows.ts'
-import {
-  defaultTableDirection,
-  isTableSortKey,
-  type TableSortKey,
-} from './views/StatsTable/table-rows.ts'
+import { defaultCompareDirection, isCompareSortKey, type CompareSortKey } from './compare-rows.ts'
+import { defaultTableDirection, isTableSortKey, type TableSortKey } from './table-rows.ts'
 
 /**
  * The URL holds the whole view state, so a copied link opens the same view (the page contract). Pure:

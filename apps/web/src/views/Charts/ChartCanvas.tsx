@@ -22,7 +22,7 @@ import { TextFitter } from './canvas-text.ts'
 import type { ChartRenderer, Paint, Scene } from './chart-renderer.ts'
 import { ChartTooltip } from './ChartTooltip.tsx'
 import { createHatch } from './hatch.ts'
-import { describeNode, summarizeNode, type NodeFacts } from './node-text.ts'
+import { describeNode, summarizeNode, type NodeFacts } from '../../node-text.ts'
 import commonStyles from '../common/common.module.css'
 import styles from './Charts.module.css'
 

@@ -1,5 +1,5 @@
 import { Text } from '../common/Text.tsx'
-import type { NodeFacts } from './node-text.ts'
+import type { NodeFacts } from '../../node-text.ts'
 import styles from './Charts.module.css'
 
 const OFFSET = 14

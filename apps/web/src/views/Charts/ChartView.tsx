@@ -23,7 +23,7 @@ import { sunburstRenderer } from '../Sunburst/draw-sunburst.ts'
 import { ChartCanvas } from './ChartCanvas.tsx'
 import { ChartControls } from './ChartControls.tsx'
 import { Legend } from './Legend.tsx'
-import { formatShare, summarizeNode, type NodeFacts } from './node-text.ts'
+import { formatShare, summarizeNode, type NodeFacts } from '../../node-text.ts'
 import styles from './Charts.module.css'
 
 export type ChartKind = 'sunburst' | 'icicle'

@@ -1,7 +1,7 @@
 import { formatDuration } from '@profhub/profile'
 import type { LegendEntry } from '../../chart-colors.ts'
 import { Text } from '../common/Text.tsx'
-import { formatShare } from './node-text.ts'
+import { formatShare } from '../../node-text.ts'
 import styles from './Charts.module.css'
 
 /** The colours (packages with the most own time) and the marks (hatching, dimming). */

@@ -7,7 +7,7 @@ import { Link } from '../common/Link.tsx'
 import { RelativeTime } from '../common/RelativeTime.tsx'
 import { Text } from '../common/Text.tsx'
 import { CopyLinkButton } from './CopyLinkButton.tsx'
-import { formatPercentChange } from './diff-text.ts'
+import { formatPercentChange } from '../../diff-text.ts'
 import styles from './Compare.module.css'
 
 /**

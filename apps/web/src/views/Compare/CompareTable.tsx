@@ -7,7 +7,7 @@ import {
   type MatchCounts,
 } from '@profhub/profile'
 import { formatCount } from '../../format.ts'
-import { formatSignedCount, formatSignedSeconds } from './diff-text.ts'
+import { formatSignedCount, formatSignedSeconds } from '../../diff-text.ts'
 import type { HistoryMode } from '../../navigation.ts'
 import type { CompareSortState } from '../../url-state.ts'
 import commonStyles from '../common/common.module.css'
@@ -19,7 +19,7 @@ import {
   sortCompareRows,
   type CompareRow,
   type CompareSortKey,
-} from './compare-rows.ts'
+} from '../../compare-rows.ts'
 import styles from './CompareTable.module.css'
 
 type Group = 'ncalls' | 'tottime' | 'cumtime'

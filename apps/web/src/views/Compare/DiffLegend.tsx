@@ -1,7 +1,7 @@
 import { formatDuration } from '@profhub/profile'
 import chartStyles from '../Charts/Charts.module.css'
-import { FASTER_COLOR, SLOWER_COLOR, UNCHANGED_COLOR } from './diff-colors.ts'
-import { formatPercentChange } from './diff-text.ts'
+import { FASTER_COLOR, SLOWER_COLOR, UNCHANGED_COLOR } from '../../diff-colors.ts'
+import { formatPercentChange } from '../../diff-text.ts'
 import styles from './Compare.module.css'
 
 /**

@@ -11,9 +11,9 @@ import {
 } from '@profhub/profile'
 import type { Partition } from '../../layout/partition.ts'
 import type { ChartColoring } from '../Charts/ChartView.tsx'
-import { exactnessText, nodeLabel, nodeLocation, type NodeFacts } from '../Charts/node-text.ts'
-import { computeDiffScale, diffColor } from './diff-colors.ts'
-import { formatChange, formatSignedDuration } from './diff-text.ts'
+import { exactnessText, nodeLabel, nodeLocation, type NodeFacts } from '../../node-text.ts'
+import { computeDiffScale, diffColor } from '../../diff-colors.ts'
+import { formatChange, formatSignedDuration } from '../../diff-text.ts'
 import { DiffLegend } from './DiffLegend.tsx'
 
 /**

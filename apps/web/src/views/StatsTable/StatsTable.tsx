@@ -16,7 +16,7 @@ import {
   filterTableIndices,
   type TableRow,
   type TableSortKey,
-} from './table-rows.ts'
+} from '../../table-rows.ts'
 import styles from './StatsTable.module.css'
 
 /** pstats' columns, in pstats' order; `label` is each header's accessible name. */

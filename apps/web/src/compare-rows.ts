@@ -5,7 +5,7 @@ import {
   type ProfileDiff,
   type SortDirection,
 } from '@profhub/profile'
-import { functionKey } from '../../profile-index.ts'
+import { functionKey } from './profile-index.ts'
 
 /**
  * The compare table's rows and their sort/filter, pure (like StatsTable/table-rows.ts): one row

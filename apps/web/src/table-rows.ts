@@ -8,7 +8,7 @@ import {
   type FunctionStats,
   type SortDirection,
 } from '@profhub/profile'
-import { functionKey } from '../../profile-index.ts'
+import { functionKey } from './profile-index.ts'
 
 /**
  * The stats table's rows and their sort/filter, as pure functions over plain arrays: nothing here

@@ -8,7 +8,7 @@ import {
   type FunctionStats,
   type ProfileDocument,
 } from '@profhub/profile'
-import { displayText } from '../../display-text.ts'
+import { displayText } from './display-text.ts'
 
 /**
  * What the charts say about a node, as plain strings: React renders them as text, the canvas
