@@ -5,16 +5,21 @@
  * uploading fixture files back to back and `--readers` (200) clients reading /stats (every
  * sort, filters, limits up to every row), /profile and the run list, while one more client
  * pings a cheap endpoint every 10 ms and /api/health's `eventLoop.perSecondMs` is read every
- * 2 s. Prints latency per endpoint, errors by status, uploads/s and the longest event-loop
- * stall; exits 1 on any error answer (a non-2xx: with the rate limit off there is no 429).
+ * 2 s. Then, for `--quiet-seconds` (10), the readers alone: what reading costs when no
+ * converter takes a core. Prints latency per endpoint, errors by status, uploads/s, the longest
+ * event-loop stall and who used the cores (the server, this client, other work: the targets
+ * are for an idle machine); exits 1 on any error answer (a non-2xx: with the rate limit off
+ * there is no 429).
  *
  * Requests go through Node's fetch (undici), whose default agent opens as many connections
  * per origin as there are requests in flight: 250 clients are 250 sockets.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { fixturePath, listProfiles } from '../../fixtures/index.ts'
+import { cpuShares, formatCpuShares, readCpu } from './cpu.ts'
 import { ping } from './pinger.ts'
 import { formatLatencyTable, formatMs, percentile, Recorder } from './report.ts'
 import { startServer } from './server.ts'
@@ -24,6 +29,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '60' },
     uploaders: { type: 'string', default: '50' },
     readers: { type: 'string', default: '200' },
+    'quiet-seconds': { type: 'string', default: '10' },
     server: { type: 'string' },
     'cpu-prof': { type: 'string' },
   },
@@ -31,7 +37,9 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds)
 const UPLOADERS = Number(args.uploaders)
 const READERS = Number(args.readers)
+const QUIET_SECONDS = Number(args['quiet-seconds'])
 if (!(SECONDS > 0)) throw new Error('--seconds must be a positive number')
+if (!(QUIET_SECONDS >= 0)) throw new Error('--quiet-seconds must be a number, 0 or more')
 for (const [name, value] of Object.entries({ UPLOADERS, READERS })) {
   if (!Number.isInteger(value) || value < 0) throw new Error(`--${name.toLowerCase()}: a count`)
 }
@@ -53,6 +61,9 @@ interface SeededRun {
 }
 
 const recorder = new Recorder()
+/** After each endpoint's name: the readers-only phase is reported apart. */
+let phase = ''
+const QUIET = ' (readers only)'
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!
 
 interface Answer {
@@ -67,7 +78,7 @@ async function timed(endpoint: string, url: string, init?: RequestInit): Promise
   try {
     const response = await fetch(url, init)
     const body = await response.arrayBuffer()
-    recorder.add(endpoint, { ms: performance.now() - start, status: response.status })
+    recorder.add(endpoint + phase, { ms: performance.now() - start, status: response.status })
     const json = () => {
       try {
         return JSON.parse(new TextDecoder().decode(body)) as unknown
@@ -78,7 +89,7 @@ async function timed(endpoint: string, url: string, init?: RequestInit): Promise
     return { status: response.status, json }
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause
-    recorder.addNetworkError(endpoint, cause?.code ?? String(error))
+    recorder.addNetworkError(endpoint + phase, cause?.code ?? String(error))
     return null
   }
 }
@@ -142,8 +153,12 @@ async function main() {
     console.log(
       `profhub at ${origin}: ${seeded.length} runs seeded; ${UPLOADERS} uploaders, ${READERS} readers for ${SECONDS} s`,
     )
+    // This process's own event loop: a late client makes every latency it measures longer.
+    const clientLoop = monitorEventLoopDelay({ resolution: 10 })
+    clientLoop.enable()
+    const cpuBefore = readCpu(server.child.pid)
     const started = performance.now()
-    const deadline = started + SECONDS * 1000
+    let deadline = started + SECONDS * 1000
     const running = () => performance.now() < deadline
     let uploads = 0
 
@@ -219,12 +234,27 @@ async function main() {
     ])
     for (const sample of await pings) recorder.add('ping GET /api/runs/:id', sample)
     const elapsed = (performance.now() - started) / 1000
-    const clientCpu = process.cpuUsage()
-    console.log(
-      `client CPU ${((clientCpu.user + clientCpu.system) / 1e6).toFixed(1)} s in ${elapsed.toFixed(1)} s`,
-    )
+    const cpuLoaded = readCpu(server.child.pid)
+    clientLoop.disable()
     // The last reading covers the requests that finished after the deadline too.
     readServerStall(await fetch(`${origin}/api/health`).then((r) => r.json()))
+
+    // The readers alone, once the uploads are done (their compressed copies may still be made).
+    let quietStallMs = NaN
+    let quietCpu = null
+    if (QUIET_SECONDS > 0 && READERS > 0) {
+      phase = QUIET
+      const quietStart = readCpu(server.child.pid)
+      deadline = performance.now() + QUIET_SECONDS * 1000
+      await Promise.all(Array.from({ length: READERS }, reader))
+      quietCpu = cpuShares(quietStart, readCpu(server.child.pid))
+      const health = (await fetch(`${origin}/api/health`).then((r) => r.json())) as {
+        eventLoop?: { perSecondMs?: number[] }
+      }
+      const seconds = Math.ceil(quietCpu.seconds) + 1
+      quietStallMs = Math.max(...(health.eventLoop?.perSecondMs?.slice(-seconds) ?? [NaN]))
+      phase = ''
+    }
 
     const pingMs = recorder.samples('ping GET /api/runs/:id').map((s) => s.ms)
     const stats = recorder.samples('GET /api/runs/:id/stats').map((s) => s.ms)
@@ -237,6 +267,21 @@ async function main() {
     console.log(
       `event-loop stall: server ${formatMs(serverStallMs)} ms (its longest timer delay${gaps > 0 ? `, but ${gaps} gaps between readings` : ''}), client ${formatMs(percentile(pingMs, 1))} ms (longest ping)`,
     )
+    console.log(
+      `the load client's own event loop: p99 ${formatMs(clientLoop.percentile(99) / 1e6 - 10)} ms, max ${formatMs(clientLoop.max / 1e6 - 10)} ms late (latencies above include it)`,
+    )
+    console.log(formatCpuShares(cpuShares(cpuBefore, cpuLoaded)))
+    if (quietCpu !== null) {
+      const quietStats = recorder.samples(`GET /api/runs/:id/stats${QUIET}`).map((s) => s.ms)
+      const reads = recorder.endpoints().filter((endpoint) => endpoint.endsWith(QUIET))
+      const count = reads.reduce((sum, endpoint) => sum + recorder.samples(endpoint).length, 0)
+      // CPU per request holds on a busy machine, where latencies measure the other work too.
+      const perRead = (cores: number) => formatMs((cores * quietCpu.seconds * 1000) / count)
+      console.log(
+        `readers only, ${quietCpu.seconds.toFixed(1)} s: /stats p50 ${formatMs(percentile(quietStats, 0.5))} ms, p95 ${formatMs(percentile(quietStats, 0.95))} ms; server stall ${formatMs(quietStallMs)} ms; server CPU per read ${perRead(quietCpu.server)} ms (main thread ${perRead(quietCpu.serverMain)} ms) over ${count} reads`,
+      )
+      console.log(`  ${formatCpuShares(quietCpu)}`)
+    }
     const errors = recorder.errors()
     if (errors.size === 0) console.log('errors: none')
     for (const [key, count] of errors) console.log(`error: ${key} × ${count}`)

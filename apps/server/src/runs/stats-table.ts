@@ -83,20 +83,33 @@ export function transferListOf(columns: StatsColumns): ArrayBuffer[] {
   )
 }
 
-// Per row: 5 numbers (8 bytes), 5 orders (4), two string slots and object headers, and the
-// lower-cased copies a filter makes; string contents are counted from their lengths.
-const BYTES_PER_ROW = 5 * 8 + 5 * 4 + 4 * 8 + 4 * 16
-const BYTES_PER_CHAR = 2 * 2
+/** Filters whose matches a table keeps (`#matchesOf`), least recently used first out. */
+const FILTERS_KEPT = 16
+// Per row: 5 numbers (8 bytes), 5 orders (4), two string slots and object headers, the
+// lower-cased copies a filter makes, the kept filters' match flags (1 each) and the row's JSON
+// text (about 120 characters besides its name and file); string contents are counted from
+// their lengths.
+const BYTES_PER_ROW = 5 * 8 + 5 * 4 + 4 * 8 + 4 * 16 + FILTERS_KEPT + 16 + 120 * 2
+const BYTES_PER_CHAR = 3 * 2
 
 export class StatsTable {
   readonly #columns: StatsColumns
   #lowerNames: string[] | null = null
   #lowerFiles: string[] | null = null
+  /**
+   * Which rows each recent filter matches (1: a match), by lower-cased filter. Readers page,
+   * sort and re-ask with the same filter; finding its matches is the costly part (two
+   * substring searches per row), walking an order and reading a flag is not.
+   */
+  readonly #matchesByFilter = new Map<string, Uint8Array>()
+  /** Each row's JSON text once written (`#rowJson`): big answers repeat the same rows. */
+  readonly #rowJsonText: (string | undefined)[]
   /** An estimate of the memory the table takes, for the cache's budget. */
   readonly bytes: number
 
   constructor(columns: StatsColumns) {
     this.#columns = columns
+    this.#rowJsonText = new Array<string | undefined>(columns.names.length)
     let chars = 0
     for (const name of columns.names) chars += name.length
     for (const file of columns.files) chars += file.length
@@ -146,21 +159,46 @@ export class StatsTable {
       for (let i = 0; i < order.length && found < limit; i++, found++) yield order[i]!
       return
     }
-    this.#lowerNames ??= this.#columns.names.map((name) => name.toLowerCase())
-    this.#lowerFiles ??= this.#columns.files.map((file) => file.toLowerCase())
-    const names = this.#lowerNames
-    const files = this.#lowerFiles
+    const matches = this.#matchesOf(needle)
     for (let i = 0; i < order.length && found < limit; i++) {
       const index = order[i]!
-      if (names[index]!.includes(needle) || files[index]!.includes(needle)) {
+      if (matches[index] === 1) {
         found++
         yield index
       }
     }
   }
 
+  /** The rows whose name or file contains `needle` (lower-cased), as flags by row index. */
+  #matchesOf(needle: string): Uint8Array {
+    let matches = this.#matchesByFilter.get(needle)
+    if (matches !== undefined) {
+      // Map keeps insertion order: re-inserting makes this the most recently used.
+      this.#matchesByFilter.delete(needle)
+      this.#matchesByFilter.set(needle, matches)
+      return matches
+    }
+    this.#lowerNames ??= this.#columns.names.map((name) => name.toLowerCase())
+    this.#lowerFiles ??= this.#columns.files.map((file) => file.toLowerCase())
+    const names = this.#lowerNames
+    const files = this.#lowerFiles
+    matches = new Uint8Array(names.length)
+    for (let index = 0; index < names.length; index++) {
+      if (names[index]!.includes(needle) || files[index]!.includes(needle)) matches[index] = 1
+    }
+    this.#matchesByFilter.set(needle, matches)
+    if (this.#matchesByFilter.size > FILTERS_KEPT) {
+      this.#matchesByFilter.delete(this.#matchesByFilter.keys().next().value!)
+    }
+    return matches
+  }
+
   /** `JSON.stringify(this.#row(index))`, without making the object. */
   #rowJson(index: number): string {
+    return (this.#rowJsonText[index] ??= this.#writeRowJson(index))
+  }
+
+  #writeRowJson(index: number): string {
     const c = this.#columns
     return (
       `{"file":${JSON.stringify(c.files[index])},"line":${c.line[index]},` +

@@ -80,3 +80,23 @@ describe('statsColumnsOf', () => {
     expect(statsColumnsOf(v2)).toEqual(buildStatsColumns(rowsOf('recursion-py3.11.json')))
   })
 })
+
+describe('StatsTable filters', () => {
+  it('answers the same once more filters were asked for than it keeps the matches of', () => {
+    const rows = rowsOf('hostile_names.json')
+    const table = new StatsTable(
+      statsColumnsOf(writeProfileDocument(documentOf('hostile_names.json'))),
+    )
+    const filters = Array.from(
+      { length: 40 },
+      (_, i) => String.fromCharCode(97 + (i % 26)) + (i >= 26 ? 'e' : ''),
+    )
+    for (const round of [0, 1]) {
+      for (const filter of round === 0 ? filters : filters.toReversed()) {
+        expect(table.query('tottime', filter.toUpperCase(), 50)).toEqual(
+          sortStatRows(filterStatRows(rows, filter), 'tottime').slice(0, 50),
+        )
+      }
+    }
+  })
+})
