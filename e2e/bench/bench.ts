@@ -1,11 +1,14 @@
 /**
  * `pnpm bench`: how fast profhub is, end to end, on generated profiles of 1k, 20k and 100k
  * functions. Starts the real server on a temp DATA_DIR, uploads each profile, drives headless
- * Chromium, and prints Markdown tables of medians (`--repeat`, default 3). A benchmark, not a
- * test: it asserts nothing. Options: --sizes 1000,20000,100000  --repeat 3  --port 43190.
+ * Chromium (run pages, and the largest run compared with the smallest), and prints Markdown
+ * tables of medians (`--repeat`, default 3). A benchmark, not a test: it asserts nothing.
+ * Options: --sizes 1000,20000,100000  --repeat 3  --port 43190.
  */
+import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
+import { measureComparePage } from './lib/compare-page.ts'
 import { EXPORT_FORMATS, timeExports } from './lib/exports.ts'
 import { timeBarePstats, timedUpload, timeShim } from './lib/ingest.ts'
 import {
@@ -54,10 +57,12 @@ try {
   const sortRows: string[][] = []
   const serverRows: string[][] = []
   const exportRows: string[][] = []
+  const firstRuns: { id: string; name: string; size: number }[] = []
   for (const [i, file] of files.entries()) {
     const label = sizes[i]!.toLocaleString('en-US')
     process.stderr.write(`measuring ${label} functions…\n`)
     const uploads = await repeat(times, () => timedUpload(server.origin, file))
+    firstRuns.push({ id: uploads[0]!.id, name: basename(file), size: sizes[i]! })
     const shim = await repeat(times, async () => timeShim(file))
     const bare = await repeat(times, async () => timeBarePstats(file))
     const upload = median(uploads.map((u) => u.milliseconds))
@@ -99,6 +104,14 @@ try {
       ms(Math.max(...exported.map((e) => e.healthLagMs))),
     ])
   }
+  // The largest run compared with the smallest (/compare/<100k>/<1k> by default).
+  firstRuns.sort((a, b) => a.size - b.size)
+  const compares =
+    firstRuns.length < 2
+      ? []
+      : await repeat(times, () =>
+          measureComparePage(browser, server.origin, firstRuns.at(-1)!, firstRuns[0]!),
+        )
   const memory = await uploadMemory(server)
 
   console.log(
@@ -142,6 +155,30 @@ try {
   printTable(['functions', 'p50', 'p95'], serverRows)
   console.log('\nExports (GET /export/<format> → last byte; size; longest /api/health wait)\n')
   printTable(['functions', ...EXPORT_FORMATS, 'longest /api/health wait'], exportRows)
+  if (compares.length > 0) {
+    const c = (pick: (m: (typeof compares)[number]) => number) => ms(median(compares.map(pick)))
+    console.log(
+      `\nCompare /compare/<${firstRuns.at(-1)!.size.toLocaleString('en-US')}>/<${firstRuns[0]!.size.toLocaleString('en-US')}> (fresh context; Swap: the same page, runs swapped)\n`,
+    )
+    printTable(
+      [
+        'table shown',
+        'longest task after first paint',
+        'longest task after table',
+        'Swap → table',
+        'longest task in Swap',
+      ],
+      [
+        [
+          c((m) => m.tableShown),
+          c((m) => m.longestTaskAfterPaint),
+          c((m) => m.longestTaskAfterTable),
+          c((m) => m.swap),
+          c((m) => m.longestTaskInSwap),
+        ],
+      ],
+    )
+  }
   console.log(
     `\nServer memory while a 100 MB upload streams in: ${mb(memory.idle)} before, ${mb(memory.peak)} at peak (answer ${memory.status})`,
   )

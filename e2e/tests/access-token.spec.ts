@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fixturePath } from '@profhub/fixtures'
 import type { Page } from '@playwright/test'
+import { compareWith } from '../compare-with.ts'
 import { expect, test } from '../fixtures.ts'
 
 // A server of this file's own, with AUTH_TOKEN set (the suite's shared server has none): the
@@ -151,13 +152,12 @@ test('on a run opened by its link, "Compare with" asks for the token to list the
   const run = await seedRun('opened by link')
   await page.goto(`${BASE}${run.url}`)
 
-  const compareWith = page.getByRole('combobox', { name: 'Compare with' })
-  await expect(compareWith).toContainText('Listing runs needs the access token')
+  const combobox = page.getByRole('combobox', { name: 'Compare with' })
+  await expect(combobox).toHaveAttribute('placeholder', 'Listing runs needs the access token')
   await expect(tokenDialog(page)).toHaveCount(0)
   await page.getByRole('button', { name: 'Enter access token' }).click()
   await enterToken(page, TOKEN)
 
-  await compareWith.selectOption(other.id)
-  await page.getByRole('button', { name: 'Compare', exact: true }).click()
+  await compareWith(page, { id: other.id, name: 'the other run' }, 'other')
   await expect(page).toHaveURL(new RegExp(`/compare/${run.id}/${other.id}`))
 })

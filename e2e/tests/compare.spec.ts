@@ -1,4 +1,5 @@
 import { readSummary } from '@profhub/fixtures'
+import { compareWith } from '../compare-with.ts'
 import { expect, test, uploadFixture } from '../fixtures.ts'
 
 // The same program with lru_cache(maxsize=1000) and then 5000: json.loads runs far less often.
@@ -19,31 +20,41 @@ test('comparing two runs shows the change in json.loads, as pstats counts it', a
   const a = await uploadFixture(request, before)
   const b = await uploadFixture(request, after)
   await page.goto(a.url)
-  await page.getByRole('combobox', { name: 'Compare with' }).selectOption(b.id)
-  await page.getByRole('button', { name: 'Compare', exact: true }).click()
+  await compareWith(page, b, 'cache5000')
   await expect(page).toHaveURL(new RegExp(`/compare/${a.id}/${b.id}`))
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${before} → ${after}`)
 
   const table = page.getByRole('table', { name: 'Changes by function' })
   for (const header of ['ncalls', 'tottime', 'cumtime']) {
-    for (const side of ['before', 'after', 'change']) {
-      await expect(table.getByRole('columnheader', { name: `${header} ${side}` })).toBeVisible()
+    for (const side of ['before', 'after', 'change', '% change']) {
+      const name = `${header} ${side}`
+      await expect(table.getByRole('columnheader', { name, exact: true })).toBeVisible()
     }
   }
   await page.getByRole('searchbox', { name: 'Search' }).fill('json/__init__')
   const row = table.getByRole('row').filter({ hasText: '(loads)' })
   const [was, now] = [loads(before), loads(after)]
   const delta = (x: number, y: number) => (y - x).toFixed(3).replace(/^-0\.000$/, '0.000')
+  // `-50.0 %`: whole percents from 100 up, one decimal from 10, two significant digits below.
+  const percent = (x: number, y: number) => {
+    const p = (100 * (y - x)) / x
+    const size = Math.abs(p)
+    const text = size >= 100 ? size.toFixed(0) : size >= 10 ? size.toFixed(1) : size.toPrecision(2)
+    return `${p > 0 ? '+' : p < 0 ? '-' : ''}${text} %`
+  }
   await expect(row.getByRole('cell')).toHaveText([
     String(was.ncalls),
     String(now.ncalls),
     String(now.ncalls - was.ncalls),
+    percent(was.ncalls, now.ncalls),
     was.tottime.toFixed(3),
     now.tottime.toFixed(3),
     delta(was.tottime, now.tottime),
+    percent(was.tottime, now.tottime),
     was.cumtime.toFixed(3),
     now.cumtime.toFixed(3),
     delta(was.cumtime, now.cumtime),
+    percent(was.cumtime, now.cumtime),
     /json\/__init__\.py:299\(loads\)/,
   ])
 

@@ -2,6 +2,7 @@ import { useEffect } from 'react'
 import { useAppStore } from './store.ts'
 import { isCompareView } from './url-state.ts'
 import { ComparePage } from './views/Compare/ComparePage.tsx'
+import { useTheme } from './views/common/use-theme.ts'
 import { NotFound } from './views/NotFound/NotFound.tsx'
 import { RunList } from './views/RunList/RunList.tsx'
 import { RunPage } from './views/RunPage/RunPage.tsx'
@@ -30,6 +31,9 @@ function useRefuseFileDrops(): void {
 export function App() {
   const route = useAppStore((s) => s.route)
   useRefuseFileDrops()
+  // A theme change re-renders every page: chart colours (selectFunctionColors, diffColor) are
+  // picked in JavaScript for the theme in use, not by CSS.
+  useTheme()
   switch (route.page) {
     case 'runs':
       return <RunList />

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import {
-  BUILTIN_COLOR,
   BUILTINS,
+  CHART_PALETTES,
+  CHROMA_STEPS,
   computeFunctionColors,
   computeFunctionPackages,
   computeLegend,
   computeSearchMatches,
+  FILE_SHADES,
+  LIGHTNESS_STEPS,
   packageColor,
   packageOf,
+  packageTone,
+  worstLabelContrast,
 } from './chart-colors.ts'
 
 const fn = (file: string, name: string, tottime = 0) => ({
@@ -44,26 +49,60 @@ describe('packageOf', () => {
 })
 
 describe('colours', () => {
-  it('are stable per package, grey for built-ins', () => {
+  it('are stable per package, grey for built-ins, different per theme', () => {
     expect(packageColor('requests')).toBe(packageColor('requests'))
     expect(packageColor('requests')).not.toBe(packageColor('requestz'))
-    expect(packageColor(BUILTINS)).toBe(BUILTIN_COLOR)
-    expect(packageColor('json')).toMatch(/^hsl\(\d+ \d+% \d+%\)$/)
+    expect(packageColor(BUILTINS)).toBe(CHART_PALETTES.light.builtin)
+    expect(packageColor(BUILTINS, undefined, 'dark')).toBe(CHART_PALETTES.dark.builtin)
+    expect(packageColor('json')).toMatch(/^#[0-9a-f]{6}$/)
+    expect(packageColor('json', undefined, 'dark')).not.toBe(packageColor('json'))
   })
 
-  it('are given per function: the package’s hue, shaded by file', () => {
+  it('are given per function: the package’s colour, shaded by file', () => {
     const functions = [
       fn('/opt/a/x.py', 'f'),
       fn('/opt/a/x.py', 'g'),
       fn('/opt/a/y.py', 'h'),
       fn('~', 'len'),
     ]
-    const colors = computeFunctionColors(functions, computeFunctionPackages(functions))
-    expect(colors[0]).toBe(colors[1])
-    const hue = (c: string) => c.split(' ')[0]
-    expect(hue(colors[2]!)).toBe(hue(colors[0]!))
-    expect(colors[3]).toBe(BUILTIN_COLOR)
+    for (const theme of ['light', 'dark'] as const) {
+      const colors = computeFunctionColors(functions, computeFunctionPackages(functions), theme)
+      expect(colors[0]).toBe(colors[1])
+      // Every file of a package gets one of its FILE_SHADES shades.
+      const shades = new Set(
+        Array.from({ length: 40 }, (_, i) => packageColor('/opt/a', `/opt/a/m${i}.py`, theme)),
+      )
+      expect(shades.size).toBe(FILE_SHADES)
+      expect(shades).toContain(colors[0])
+      expect(shades).toContain(colors[2])
+      expect(colors[3]).toBe(CHART_PALETTES[theme].builtin)
+    }
   })
+})
+
+describe('label contrast (WCAG 4.5:1), in both themes', () => {
+  it.each(['light', 'dark'] as const)(
+    'every package colour, built-ins and the top cell: %s',
+    (theme) => {
+      let worst = { ratio: Infinity, color: '' }
+      for (let hue = 0; hue < 360; hue++) {
+        for (let c = 0; c < CHROMA_STEPS; c++) {
+          for (let l = 0; l < LIGHTNESS_STEPS; l++) {
+            for (let shade = 0; shade < FILE_SHADES; shade++) {
+              const color = packageTone(theme, hue, c, l, shade)
+              const ratio = worstLabelContrast(theme, color)
+              if (ratio < worst.ratio) worst = { ratio, color }
+            }
+          }
+        }
+      }
+      for (const color of [CHART_PALETTES[theme].builtin, CHART_PALETTES[theme].top]) {
+        const ratio = worstLabelContrast(theme, color)
+        if (ratio < worst.ratio) worst = { ratio, color }
+      }
+      expect(worst.ratio, `lowest: ${worst.color}`).toBeGreaterThanOrEqual(4.5)
+    },
+  )
 })
 
 describe('computeLegend', () => {

@@ -1,4 +1,6 @@
 import type { FunctionStats } from '@profhub/profile'
+import { blend, contrastRatio, formatHex, oklchToRgb, parseRgb, type Rgb } from './color-space.ts'
+import type { Theme } from './theme.ts'
 
 /**
  * Chart colours: one per package, so the eye groups a library's frames. The package is read
@@ -15,7 +17,60 @@ import type { FunctionStats } from '@profhub/profile'
  */
 
 export const BUILTINS = 'built-ins'
-export const BUILTIN_COLOR = '#c5cad3'
+
+/**
+ * Everything on the charts besides the package colours, per theme. Labels are drawn in `text`
+ * on every fill (package colours, built-ins grey, `top`), in `mutedText` on a fill faded by
+ * `dim` (not matching Search); chart-colors.test.ts checks each pair keeps 4.5:1.
+ */
+export interface ChartPalette {
+  /** The "All functions" cell. */
+  top: string
+  /** The gap between cells: the page's background. */
+  separator: string
+  /** Laid over cells that do not match Search. */
+  dim: string
+  text: string
+  mutedText: string
+  /** Outline of every node of the selected function. */
+  selected: string
+  hover: string
+  /** The keyboard cursor: `cursor` over a wider `cursorHalo`. */
+  cursor: string
+  cursorHalo: string
+  /** The lines hatching estimated times. */
+  hatch: string
+  builtin: string
+}
+
+export const CHART_PALETTES: Record<Theme, ChartPalette> = {
+  light: {
+    top: '#e4e8ee',
+    separator: '#ffffff',
+    dim: 'rgba(255, 255, 255, 0.78)',
+    text: '#14181f',
+    mutedText: '#4a5360',
+    selected: '#14181f',
+    hover: 'rgba(20, 24, 31, 0.55)',
+    cursor: '#0b63ce',
+    cursorHalo: '#ffffff',
+    hatch: 'rgba(20, 24, 31, 0.28)',
+    builtin: '#c5cad3',
+  },
+  dark: {
+    top: '#2b323c',
+    separator: '#0f141a',
+    dim: 'rgba(15, 20, 26, 0.75)',
+    text: '#f0f3f6',
+    mutedText: '#a3adb8',
+    selected: '#f0f3f6',
+    hover: 'rgba(240, 243, 246, 0.6)',
+    cursor: '#5ca1f8',
+    cursorHalo: '#0f141a',
+    hatch: 'rgba(0, 0, 0, 0.4)',
+    builtin: '#4b535e',
+  },
+}
 
 export function packageOf(file: string): string {
   if (file === '~' || file === '') return BUILTINS
@@ -57,18 +112,78 @@ function hash(text: string): number {
   return h >>> 0
 }
 
+/** `rgba(r, g, b, a)` → its colour and alpha. */
+function parseRgba(color: string): [Rgb, number] {
+  const alpha = /,\s*([\d.]+)\)$/.exec(color)
+  return [parseRgb(color), alpha ? Number(alpha[1]) : 1]
+}
+
 /**
- * Light enough for dark text on top, saturated enough to tell apart. `file` shades the package's
- * colour a little, so neighbouring modules of one package are told apart too.
+ * The lowest contrast of a label drawn on `fill` in a theme: plain, under the hatching of
+ * estimated times, and faded by Search (muted text), with and without hatching. For the tests
+ * that keep every palette entry at 4.5:1.
  */
-export function packageColor(pkg: string, file?: string): string {
-  if (pkg === BUILTINS) return BUILTIN_COLOR
+export function worstLabelContrast(theme: Theme, fill: string): number {
+  const p = CHART_PALETTES[theme]
+  const base = parseRgb(fill)
+  const text = parseRgb(p.text)
+  const muted = parseRgb(p.mutedText)
+  const [hatch, hatchAlpha] = parseRgba(p.hatch)
+  const [dim, dimAlpha] = parseRgba(p.dim)
+  const hatched = blend(hatch, hatchAlpha, base)
+  return Math.min(
+    contrastRatio(text, base),
+    contrastRatio(text, hatched),
+    contrastRatio(muted, blend(dim, dimAlpha, base)),
+    contrastRatio(muted, blend(dim, dimAlpha, hatched)),
+  )
+}
+
+/**
+ * How far each package colour may stray from its theme's base lightness and chroma (OKLCH):
+ * a hash picks the hue (0–359°), one of CHROMA_STEPS chromas and LIGHTNESS_STEPS lightnesses;
+ * the file shades it by one of FILE_SHADES steps, so neighbouring modules of one package are
+ * told apart too. The light theme's colours are light enough for dark labels, the dark theme's
+ * dark enough for light ones, at every hue (OKLCH lightness does not depend on the hue).
+ */
+export const CHROMA_STEPS = 3
+export const LIGHTNESS_STEPS = 4
+export const FILE_SHADES = 5
+const TONES: Record<Theme, { lightness: number; chroma: number; chromaStep: number }> = {
+  light: { lightness: 0.8, chroma: 0.08, chromaStep: 0.025 },
+  dark: { lightness: 0.4, chroma: 0.07, chromaStep: 0.02 },
+}
+const LIGHTNESS_STEP = 0.02
+const SHADE_STEP = 0.012
+
+const toneCache = new Map<string, string>()
+
+/** One palette entry: `shade` in 0…FILE_SHADES-1 (the middle one for a package's own colour). */
+export function packageTone(
+  theme: Theme,
+  hue: number,
+  chromaStep: number,
+  lightnessStep: number,
+  shade: number,
+): string {
+  const key = `${theme} ${hue} ${chromaStep} ${lightnessStep} ${shade}`
+  let color = toneCache.get(key)
+  if (color === undefined) {
+    const tone = TONES[theme]
+    const l =
+      tone.lightness + lightnessStep * LIGHTNESS_STEP + (shade - (FILE_SHADES - 1) / 2) * SHADE_STEP
+    color = formatHex(oklchToRgb(l, tone.chroma + chromaStep * tone.chromaStep, hue))
+    toneCache.set(key, color)
+  }
+  return color
+}
+
+/** The package's colour in a theme (`file`: shaded for that file). */
+export function packageColor(pkg: string, file?: string, theme: Theme = 'light'): string {
+  if (pkg === BUILTINS) return CHART_PALETTES[theme].builtin
   const h = hash(pkg)
-  const hue = h % 360
-  const saturation = 50 + ((h >>> 9) % 25)
-  const shade = file === undefined ? 0 : ((hash(file) % 5) - 2) * 2.5
-  const lightness = 66 + ((h >>> 17) % 10) + shade
-  return `hsl(${hue} ${saturation}% ${lightness}%)`
+  const shade = file === undefined ? (FILE_SHADES - 1) / 2 : hash(file) % FILE_SHADES
+  return packageTone(theme, h % 360, (h >>> 9) % CHROMA_STEPS, (h >>> 17) % LIGHTNESS_STEPS, shade)
 }
 
 export interface LegendEntry {
@@ -98,6 +213,7 @@ export function computeLegend(
   functions: readonly FunctionStats[],
   packages: readonly string[],
   count: number,
+  theme: Theme = 'light',
 ): LegendEntry[] {
   const time = new Map<string, number>()
   functions.forEach((f, i) => {
@@ -107,19 +223,20 @@ export function computeLegend(
   return [...time]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, count)
-    .map(([pkg, t]) => ({ pkg, color: packageColor(pkg), time: t }))
+    .map(([pkg, t]) => ({ pkg, color: packageColor(pkg, undefined, theme), time: t }))
 }
 
 /** Each function's colour, by index (computed once per file). */
 export function computeFunctionColors(
   functions: readonly Pick<FunctionStats, 'file'>[],
   packages: readonly string[],
+  theme: Theme = 'light',
 ): string[] {
   const byFile = new Map<string, string>()
   return functions.map((f, i) => {
     let color = byFile.get(f.file)
     if (color === undefined) {
-      color = packageColor(packages[i]!, f.file)
+      color = packageColor(packages[i]!, f.file, theme)
       byFile.set(f.file, color)
     }
     return color

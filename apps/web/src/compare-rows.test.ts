@@ -4,6 +4,10 @@ import { graphFromStacks } from '@profhub/profile/testing'
 import {
   COMPARE_SORT_KEYS,
   computeCompareRows,
+  computeCompareWidestText,
+  formatPercent,
+  computePercentChange,
+  formatCompareCell,
   defaultCompareDirection,
   filterCompareRows,
   sortCompareRows,
@@ -87,5 +91,61 @@ describe('filterCompareRows', () => {
     expect(names(filterCompareRows(rows, ' SL '))).toEqual(['slow'])
     expect(filterCompareRows(rows, '')).toBe(rows)
     expect(filterCompareRows(rows, 't.py')).toHaveLength(rows.length)
+  })
+})
+
+describe('percent change', () => {
+  it('gives the change in percent of before, none for a function in one run only', () => {
+    const row = (name: string) => rows.find((r) => r.name === name)!
+    // slow: 4 s → 1 s
+    expect(computePercentChange(row('slow'), 'tottime')).toBe(-75)
+    expect(formatCompareCell(row('slow'), 'tottime-percent')).toBe('-75.0 %')
+    expect(formatCompareCell(row('same'), 'tottime-percent')).toBe('0 %')
+    expect(formatCompareCell(row('same'), 'ncalls-percent')).toBe('0 %')
+    for (const name of ['gone', 'fresh']) {
+      expect(computePercentChange(row(name), 'ncalls')).toBeNull()
+      expect(formatCompareCell(row(name), 'ncalls-percent')).toBeNull()
+    }
+    // main: 7 s → 5.5 s of cumtime
+    expect(formatCompareCell(row('main'), 'cumtime-percent')).toBe('-21.4 %')
+  })
+
+  it('is 0 % from nothing to nothing and none from nothing to something', () => {
+    const base = rows.find((r) => r.name === 'same')!
+    const zero = { before: 0, after: 0, change: 0 }
+    expect(computePercentChange({ ...base, tottime: zero }, 'tottime')).toBe(0)
+    const grew = { before: 0, after: 2, change: 2 }
+    expect(computePercentChange({ ...base, tottime: grew }, 'tottime')).toBeNull()
+  })
+
+  it('sorts by its size, either way, rows without one last', () => {
+    // tottime: slow -75 %, mv/same/main 0 %; gone, fresh, pad have none
+    expect(names(sortCompareRows(rows, 'tottime-percent')).slice(0, 1)).toEqual(['slow'])
+    expect(names(sortCompareRows(rows, 'tottime-percent')).slice(-3).sort()).toEqual([
+      'fresh',
+      'gone',
+      'pad',
+    ])
+  })
+
+  it('reads -50 %, +1333 %, +4.5 %, 0 %', () => {
+    expect([-50, 1333.24, 4.5, 0, -0.0001, 0.123, 99.95, -100].map(formatPercent)).toEqual([
+      '-50.0 %',
+      '+1333 %',
+      '+4.5 %',
+      '0 %',
+      '-0.00010 %',
+      '+0.12 %',
+      '+100.0 %',
+      '-100 %',
+    ])
+  })
+
+  it('finds the widest text of each number column', () => {
+    const widest = computeCompareWidestText(rows)
+    expect(widest['tottime-percent']).toBe('-75.0 %')
+    // Digits are equally wide: any text of the most characters will do.
+    expect(widest['tottime-before']).toHaveLength('4.000'.length)
+    expect(widest['tottime-change']).toHaveLength('-3.000'.length)
   })
 })

@@ -12,34 +12,58 @@
  * to grey, and the colour strings are made once.
  */
 
-export const STEPS = 12
-/** Ends of the scale; light enough for dark labels on top (contrast ≥ 4.5 with #14181f). */
-export const UNCHANGED_RGB = [214, 218, 224] as const
-export const SLOWER_RGB = [234, 96, 82] as const
-export const FASTER_RGB = [86, 146, 226] as const
+import type { Rgb } from './color-space.ts'
+import { activeTheme, type Theme } from './theme.ts'
 
-function mix(from: readonly number[], to: readonly number[], t: number): string {
+export const STEPS = 12
+
+/**
+ * Ends of the scale, per theme: light enough for the light theme's dark labels, dark enough for
+ * the dark theme's light ones (diff-colors.test.ts checks 4.5:1 along the whole scale).
+ */
+export const DIFF_ENDS: Record<Theme, { unchanged: Rgb; slower: Rgb; faster: Rgb }> = {
+  light: { unchanged: [214, 218, 224], slower: [245, 142, 133], faster: [119, 173, 242] },
+  dark: { unchanged: [60, 67, 77], slower: [176, 52, 45], faster: [38, 98, 186] },
+}
+
+function mix(from: Rgb, to: Rgb, t: number): string {
   const c = from.map((f, i) => Math.round(f + (to[i]! - f) * t))
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`
 }
 
 /** PALETTE[STEPS + k] for k in -STEPS…STEPS: faster (negative) to slower (positive). */
-const PALETTE: readonly string[] = Array.from({ length: 2 * STEPS + 1 }, (_, i) => {
-  const k = i - STEPS
-  return k === 0
-    ? mix(UNCHANGED_RGB, UNCHANGED_RGB, 0)
-    : mix(UNCHANGED_RGB, k < 0 ? FASTER_RGB : SLOWER_RGB, Math.abs(k) / STEPS)
-})
+function buildPalette(theme: Theme): readonly string[] {
+  const { unchanged, slower, faster } = DIFF_ENDS[theme]
+  return Array.from({ length: 2 * STEPS + 1 }, (_, i) => {
+    const k = i - STEPS
+    return mix(unchanged, k < 0 ? faster : slower, Math.abs(k) / STEPS)
+  })
+}
 
-export const UNCHANGED_COLOR = PALETTE[STEPS]!
-export const SLOWER_COLOR = PALETTE[2 * STEPS]!
-export const FASTER_COLOR = PALETTE[0]!
+export const DIFF_PALETTES: Record<Theme, readonly string[]> = {
+  light: buildPalette('light'),
+  dark: buildPalette('dark'),
+}
 
-/** The colour of a change of `change` seconds on a scale of ± `scale` seconds. */
-export function diffColor(change: number, scale: number): string {
-  if (!(scale > 0) || !Number.isFinite(change)) return UNCHANGED_COLOR
+/** The scale's three colours (the legend's gradient and swatch). */
+export function diffScaleColors(theme: Theme = activeTheme()): {
+  faster: string
+  unchanged: string
+  slower: string
+} {
+  const palette = DIFF_PALETTES[theme]
+  return { faster: palette[0]!, unchanged: palette[STEPS]!, slower: palette[2 * STEPS]! }
+}
+
+/**
+ * The colour of a change of `change` seconds on a scale of ± `scale` seconds. The theme
+ * defaults to the one in use when the chart draws (charts redraw when it changes).
+ */
+export function diffColor(change: number, scale: number, theme: Theme = activeTheme()): string {
+  const palette = DIFF_PALETTES[theme]
+  if (!(scale > 0) || !Number.isFinite(change)) return palette[STEPS]!
   const t = Math.max(-1, Math.min(1, change / scale))
-  return PALETTE[STEPS + Math.round(t * STEPS)]!
+  return palette[STEPS + Math.round(t * STEPS)]!
 }
 
 /** The scale's end: the largest change in size (0 when nothing changed). */

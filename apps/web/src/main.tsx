@@ -2,9 +2,11 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App.tsx'
 import { startHistorySync } from './navigation.ts'
+import { startThemeSync } from './theme.ts'
 import { installTokenPrompt } from './views/common/TokenPrompt.tsx'
 import './global.css'
 
+startThemeSync()
 startHistorySync()
 installTokenPrompt()
 

@@ -17,6 +17,7 @@ describe('describeNode', () => {
   it('gives the tooltip’s numbers and says what is exact', () => {
     const a = child(main, 'a')
     expect(describeNode(doc, a, tree.total)).toEqual({
+      fn: doc.functions[a.func],
       label: 't.py:2(a)',
       location: 't.py:2',
       rows: [
@@ -30,7 +31,7 @@ describe('describeNode', () => {
     })
     const c = child(a, 'c')
     expect(describeNode(doc, c, tree.total).exactness).toMatch(/^estimated: pstats has no stacks/)
-    expect(describeNode(doc, tree.top, tree.total).label).toBe('All functions')
+    expect(describeNode(doc, tree.top, tree.total)).toMatchObject({ label: 'All functions', fn: null })
   })
 
   it('says when calls, not times, split an estimate (the profile module)', () => {

@@ -34,6 +34,11 @@ export function nodeLabel(doc: ProfileDocument, node: CallTreeNode): string {
     : formatFunctionLabel(doc.functions[node.func]!)
 }
 
+/** The node's function, or null for the whole profile. */
+export function nodeFunction(doc: ProfileDocument, node: CallTreeNode): FunctionStats | null {
+  return node.func === WHOLE_PROFILE ? null : doc.functions[node.func]!
+}
+
 export function nodeLocation(doc: ProfileDocument, node: CallTreeNode): string {
   if (node.func === WHOLE_PROFILE) return 'the whole profile'
   const fn = doc.functions[node.func]!
@@ -64,6 +69,8 @@ export function exactnessText(node: CallTreeNode): string {
 
 export interface NodeFacts {
   label: string
+  /** The node's function, shown as `FunctionName` (name and line always visible); none for the whole profile. */
+  fn?: FunctionStats | null
   location: string
   /** Name and value pairs, in order. */
   rows: [string, string][]
@@ -77,6 +84,7 @@ export function describeNode(doc: ProfileDocument, node: CallTreeNode, total: nu
   if (node.edge) ncalls += ` (${node.edge.ncalls} from this caller)`
   return {
     label: nodeLabel(doc, node),
+    fn,
     location: nodeLocation(doc, node),
     rows: [
       ['cumtime', formatDuration(node.value)],
@@ -131,6 +139,7 @@ export function describeInvertedNode(
   }
   return {
     label: nodeLabel(doc, node),
+    fn: nodeFunction(doc, node),
     location: nodeLocation(doc, node),
     rows,
     exactness,

@@ -15,15 +15,22 @@ import {
   type LegendEntry,
 } from './chart-colors.ts'
 import { displayText } from './display-text.ts'
+import { activeTheme, type Theme } from './theme.ts'
 import { computePartition, type Partition } from './layout/partition.ts'
 import { computeProfileIndex, functionKey, type ProfileIndex } from './profile-index.ts'
 import { computeHeaviestOccurrences, hashFunctionKey } from './tree/focus-path.ts'
 import { ALL_FUNCTIONS, shortLabel } from './node-text.ts'
-import { computeCompareRows, type CompareRow } from './compare-rows.ts'
+import {
+  computeCompareRows,
+  computeCompareWidestText,
+  type CompareSortKey,
+  type CompareRow,
+} from './compare-rows.ts'
 import {
   computeSearchText,
   computeTableColumns,
   computeTableRow,
+  computeTableWidestText,
   sortTableIndices,
   type SearchText,
   type TableColumns,
@@ -72,6 +79,10 @@ export const selectTableColumns: (doc: ProfileDocument) => TableColumns = memoiz
   computeTableColumns(doc.functions),
 )
 
+/** The widest text of each of the table's number columns. */
+export const selectTableWidestText: (doc: ProfileDocument) => Record<TableSortKey, string> =
+  memoizeByDocument((doc) => computeTableWidestText(doc.functions))
+
 /** Lower-cased names and files for the table's search, once per profile. */
 export const selectSearchText: (doc: ProfileDocument) => SearchText = memoizeByDocument((doc) =>
   computeSearchText(doc.functions),
@@ -98,14 +109,36 @@ export function selectSortedOrder(
 export const selectFunctionPackages: (doc: ProfileDocument) => readonly string[] =
   memoizeByDocument((doc) => computeFunctionPackages(doc.functions))
 
-export const selectFunctionColors: (doc: ProfileDocument) => readonly string[] = memoizeByDocument(
-  (doc) => computeFunctionColors(doc.functions, selectFunctionPackages(doc)),
-)
+const selectThemedColors = memoizeByDocument(() => new Map<Theme, readonly string[]>())
+const selectThemedLegend = memoizeByDocument(() => new Map<Theme, readonly LegendEntry[]>())
+
+/** Each function's chart colour in a theme (by default the one in use), by index. */
+export function selectFunctionColors(
+  doc: ProfileDocument,
+  theme: Theme = activeTheme(),
+): readonly string[] {
+  const byTheme = selectThemedColors(doc)
+  let colors = byTheme.get(theme)
+  if (!colors) {
+    colors = computeFunctionColors(doc.functions, selectFunctionPackages(doc), theme)
+    byTheme.set(theme, colors)
+  }
+  return colors
+}
 
 /** The legend's packages: the eight with the most own time. */
-export const selectLegend: (doc: ProfileDocument) => readonly LegendEntry[] = memoizeByDocument(
-  (doc) => computeLegend(doc.functions, selectFunctionPackages(doc), 8),
-)
+export function selectLegend(
+  doc: ProfileDocument,
+  theme: Theme = activeTheme(),
+): readonly LegendEntry[] {
+  const byTheme = selectThemedLegend(doc)
+  let legend = byTheme.get(theme)
+  if (!legend) {
+    legend = computeLegend(doc.functions, selectFunctionPackages(doc), 8, theme)
+    byTheme.set(theme, legend)
+  }
+  return legend
+}
 
 /** Chart labels, made safe to draw (`displayText`) the first time each is needed. */
 export const selectChartLabels: (doc: ProfileDocument) => (node: CallTreeNode) => string =
@@ -174,6 +207,18 @@ export const selectCompareRows: (diff: ProfileDiff) => readonly CompareRow[] = (
     let rows = cache.get(diff)
     if (!rows) cache.set(diff, (rows = computeCompareRows(diff)))
     return rows
+  }
+})()
+
+/** The widest text of each of the compare table's number columns. */
+export const selectCompareWidestText: (
+  rows: readonly CompareRow[],
+) => Record<CompareSortKey, string> = (() => {
+  const cache = new WeakMap<readonly CompareRow[], Record<CompareSortKey, string>>()
+  return (rows: readonly CompareRow[]) => {
+    let widest = cache.get(rows)
+    if (!widest) cache.set(rows, (widest = computeCompareWidestText(rows)))
+    return widest
   }
 })()
 

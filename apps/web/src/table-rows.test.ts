@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { FunctionStats } from '@profhub/profile'
 import {
+  computeTableWidestText,
   computeSearchText,
   computeTableColumns,
   computeTableRows,
@@ -242,5 +243,47 @@ describe('sortByValue', () => {
       )
       expect(Array.from(sortByValue(order.slice(), values, descending))).toEqual(expected)
     }
+  })
+})
+
+describe('computeTableWidestText', () => {
+  it('finds the widest text of each number column and the widest function name', () => {
+    const widest = computeTableWidestText([
+      {
+        file: 'a.py',
+        line: 1,
+        name: 'f',
+        ncalls: 212296,
+        primitiveCalls: 212268,
+        tottime: 12.5,
+        cumtime: 100.25,
+      },
+      {
+        file: 'a.py',
+        line: 20,
+        name: 'g',
+        ncalls: 9999999,
+        primitiveCalls: 9999999,
+        tottime: 1,
+        cumtime: 2,
+      },
+      {
+        file: '~',
+        line: 0,
+        name: "<method 'get' of 'dict' objects>",
+        ncalls: 0,
+        primitiveCalls: 0,
+        tottime: 0,
+        cumtime: 0,
+      },
+    ])
+    expect(widest).toEqual({
+      ncalls: '212296/212268',
+      tottime: '12.500',
+      'tottime-percall': '0.000',
+      cumtime: '100.250',
+      'cumtime-percall': '0.000',
+      function: "'get' of 'dict' objects}",
+    })
   })
 })

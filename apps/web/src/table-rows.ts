@@ -3,7 +3,10 @@ import {
   cumtimePerCall,
   filterStatRows,
   formatFunctionLabel,
+  formatNcalls,
+  formatSeconds,
   sortStatRows,
+  splitFunctionLabel,
   tottimePerCall,
   type FunctionStats,
   type SortDirection,
@@ -312,4 +315,52 @@ export function filterTableIndices(
     if (names[i]!.includes(needle) || files[i]!.includes(needle)) kept[n++] = i
   }
   return kept.slice(0, n)
+}
+
+export type TableNumberKey = Exclude<TableSortKey, 'function'>
+
+/**
+ * Each number column's widest text over all functions (sizes the columns, so `212296/212268`
+ * is never cut), and the widest function name (`splitFunctionLabel`'s `rest`). Worked out from the largest values, not by formatting 100k rows: digits are
+ * equally wide (tabular), so `%.3f` of the largest time is the widest time.
+ */
+export function computeTableWidestText(
+  functions: readonly FunctionStats[],
+): Record<TableSortKey, string> {
+  let widestName = -1
+  let nameChars = 0
+  let ncalls = '0'
+  let tottime = 0
+  let cumtime = 0
+  let tottimePer = 0
+  let cumtimePer = 0
+  for (let i = 0; i < functions.length; i++) {
+    const f = functions[i]!
+    const calls =
+      String(f.ncalls).length +
+      (f.ncalls === f.primitiveCalls ? 0 : 1 + String(f.primitiveCalls).length)
+    if (calls > ncalls.length) ncalls = formatNcalls(f)
+    const chars = nameLength(f)
+    if (chars > nameChars) [nameChars, widestName] = [chars, i]
+    if (f.tottime > tottime) tottime = f.tottime
+    if (f.cumtime > cumtime) cumtime = f.cumtime
+    tottimePer = Math.max(tottimePer, tottimePerCall(f) ?? 0)
+    cumtimePer = Math.max(cumtimePer, cumtimePerCall(f) ?? 0)
+  }
+  return {
+    ncalls,
+    tottime: formatSeconds(tottime),
+    'tottime-percall': formatSeconds(tottimePer),
+    cumtime: formatSeconds(cumtime),
+    'cumtime-percall': formatSeconds(cumtimePer),
+    function: widestName < 0 ? '' : splitFunctionLabel(functions[widestName]!).rest,
+  }
+}
+
+/**
+ * The length of the part of a function's label that names it (`:12(parse)`, or a built-in's
+ * whole `{method 'get' of 'dict' objects}`: `splitFunctionLabel`'s `rest`), without building it.
+ */
+export function nameLength(f: Pick<FunctionStats, 'file' | 'line' | 'name'>): number {
+  return f.file === '~' && f.line === 0 ? f.name.length : String(f.line).length + f.name.length + 3
 }

@@ -253,13 +253,20 @@ describe('the compare view', () => {
   })
 
   it.each([
-    ['the butterfly tab (not in the compare view)', '?v=2&tab=butterfly'],
+    ['an unknown tab', '?v=2&tab=flame'],
     ['a run table sort key', '?v=2&sort=tottime'],
     ['an unknown sort key', '?v=2&sort=bogus'],
     ['a compare in the query (the path says)', `?v=2&compare=${RUN}`],
     ['a link from a newer version', `?v=${URL_VERSION + 1}&tab=icicle&sort=ncalls-change`],
   ])('falls back to defaults for %s', (_label, query) => {
     expect(read(`/compare/${RUN}/${OTHER}${query}`)).toEqual(compared)
+  })
+
+  it('keeps the butterfly tab', () => {
+    expect(read(`/compare/${RUN}/${OTHER}?v=2&tab=butterfly`)).toEqual({
+      ...compared,
+      tab: 'butterfly',
+    })
   })
 
   it('routes to the run page, which shows the comparison', () => {

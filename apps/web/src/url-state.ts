@@ -23,7 +23,7 @@ import { defaultTableDirection, isTableSortKey, type TableSortKey } from './tabl
  * A run page URL holding the same state, `/runs/<before>?v=2&compare=<after>&…`, reads as the
  * same view and is rewritten to the `/compare/…` form (the canonical URL: what Copy link copies).
  * The compare view has its own defaults: the Table tab (its question, "did my fix help?", is
- * answered by numbers first; there is no Butterfly), sorted by the size of the tottime change.
+ * answered by numbers first), sorted by the size of the tottime change.
  * Its `sort` names a compare-table column (`tottime-change`, `ncalls-before`…); a run table
  * column there is ignored, as any invalid value is.
  */
@@ -32,8 +32,13 @@ export const URL_VERSION = 2
 
 export const TABS = ['sunburst', 'icicle', 'table', 'butterfly'] as const
 export type Tab = (typeof TABS)[number]
-/** The compare view's tabs (no butterfly). */
-export const COMPARE_TABS = ['table', 'sunburst', 'icicle'] as const satisfies readonly Tab[]
+/** The compare view's tabs. */
+export const COMPARE_TABS = [
+  'table',
+  'sunburst',
+  'icicle',
+  'butterfly',
+] as const satisfies readonly Tab[]
 
 export interface SortState {
   key: TableSortKey

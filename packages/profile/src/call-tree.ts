@@ -221,3 +221,93 @@ export function pathTo(node: CallTreeNode): CallTreeNode[] {
   for (let at: CallTreeNode | null = node; at; at = at.parent) path.push(at)
   return path.reverse()
 }
+
+/**
+ * What a chart of `root` leaves undrawn, level by level, for one cutoff: a chart draws `depth`
+ * levels below its root and, at every level, only the children of at least `minFraction` of the
+ * root's time (children are heaviest first). A node's time is its own time plus its children's,
+ * so the time left undrawn is the sum of the values of the topmost undrawn nodes: the children
+ * the cutoff drops (`cutBelow`) and, past the last level, the nodes the cutoff would keep
+ * (`keptValue`). With these per level, `hiddenTimeAt` answers for any depth without walking the
+ * tree again.
+ */
+export interface HiddenTime {
+  root: CallTreeNode
+  /** `keptValue[L]`: the time of the nodes L levels below the root that the cutoff keeps. */
+  keptValue: number[]
+  /** `cutBelow[L]`: the time of the children of the kept nodes at level L that the cutoff drops. */
+  cutBelow: number[]
+  /** `heaviest[L]`: the heaviest kept node at level L. */
+  heaviest: CallTreeNode[]
+}
+
+export interface HiddenTimeOptions {
+  /** The cutoff: children under this fraction of the root's value are not drawn. */
+  minFraction: number
+  /** The deepest level worth knowing (levels past the largest depth a chart accepts + 1). */
+  maxLevel: number
+}
+
+/**
+ * Walks the nodes the cutoff keeps, level by level, down to `maxLevel`: with the default cutoff
+ * at most about 1/minFraction nodes per level, so cheap even in 100k-function trees.
+ */
+export function computeHiddenTime(
+  root: CallTreeNode,
+  { minFraction, maxLevel }: HiddenTimeOptions,
+): HiddenTime {
+  const threshold = Math.max(0, minFraction) * root.value
+  const keptValue: number[] = [root.value]
+  const cutBelow: number[] = []
+  const heaviest: CallTreeNode[] = [root]
+  let level: CallTreeNode[] = [root]
+  for (let at = 0; level.length > 0; at++) {
+    const next: CallTreeNode[] = []
+    let cut = 0
+    for (const node of level) {
+      for (const child of node.children) {
+        // The same test as the chart's layout (`keptChildren` in the web app's partition).
+        if (child.value >= threshold && child.value > 0) next.push(child)
+        else cut += child.value
+      }
+    }
+    cutBelow[at] = cut
+    if (at + 1 > maxLevel || next.length === 0) break
+    let sum = 0
+    let top = next[0]!
+    for (const node of next) {
+      sum += node.value
+      if (node.value > top.value) top = node
+    }
+    keptValue[at + 1] = sum
+    heaviest[at + 1] = top
+    level = next
+  }
+  return { root, keptValue, cutBelow, heaviest }
+}
+
+/** The time a chart `depth` levels deep leaves undrawn, by what leaves it out. */
+export interface HiddenShare {
+  /** Time below the last level drawn (raising the depth would draw it). */
+  byDepth: number
+  /** Time in calls under the cutoff, at the levels drawn and just below. */
+  byCutoff: number
+}
+
+export function hiddenTimeAt(hidden: HiddenTime, depth: number): HiddenShare {
+  const last = Math.max(0, Math.floor(depth))
+  let byCutoff = 0
+  for (let at = 0; at <= last && at < hidden.cutBelow.length; at++) byCutoff += hidden.cutBelow[at]!
+  return { byDepth: hidden.keptValue[last + 1] ?? 0, byCutoff }
+}
+
+/**
+ * The smallest depth from `depth` up whose chart leaves at most `share` of the root's time below
+ * its last level, within the levels `computeHiddenTime` walked.
+ */
+export function depthShowing(hidden: HiddenTime, depth: number, share: number): number {
+  const limit = share * hidden.root.value
+  let at = Math.max(0, Math.floor(depth))
+  while (at + 1 < hidden.keptValue.length && hidden.keptValue[at + 1]! > limit) at++
+  return at
+}

@@ -36,7 +36,7 @@
  * A function missing from one side counts as zero there (calls and times), so its change is all
  * of its numbers; `status` tells it apart from a function that ran zero times.
  */
-import type { CallTree, CallTreeNode } from './call-tree.ts'
+import { selfTime, type CallTree, type CallTreeNode } from './call-tree.ts'
 import { matchFunctions, type FunctionMatching } from './match-functions.ts'
 import type { FunctionStats, ProfileDocument, Summary } from './pstats.ts'
 
@@ -141,27 +141,70 @@ const compareText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0)
 /** Every function of either run with its numbers before and after; see the header for matching. */
 export function diffProfiles(before: ProfileDocument, after: ProfileDocument): ProfileDiff {
   const matching = matchFunctions(before, after)
-  const rows: FunctionDiff[] = []
-  after.functions.forEach((a, ai) => {
-    const bi = matching.beforeOf[ai]!
-    if (bi === -1) rows.push(functionDiff('added', null, ai, null, a))
-    else {
-      const status = matching.moved[ai] ? 'moved' : 'both'
-      rows.push(functionDiff(status, bi, ai, before.functions[bi]!, a))
-    }
+  return buildProfileDiff(before, after, matching, computeDiffOrder(before, after, matching))
+}
+
+type Keys = Pick<ProfileDocument, 'functions'>
+
+/**
+ * The rows of `diffProfiles` in their order (file, line, name), each as after's function index,
+ * or `-1 - index` for a function of before's that is missing from after (`removed`). Apart from
+ * `buildProfileDiff` so that the matching and this sort (the slow parts: string comparisons over
+ * every function) can run away from the page, on numbers and names only.
+ */
+export function computeDiffOrder(
+  before: Keys,
+  after: Keys,
+  matching: FunctionMatching,
+): Int32Array {
+  const removed = matching.afterOf.reduce((n, a) => (a === -1 ? n + 1 : n), 0)
+  const order = new Int32Array(after.functions.length + removed)
+  after.functions.forEach((_, ai) => (order[ai] = ai))
+  let next = after.functions.length
+  matching.afterOf.forEach((a, bi) => {
+    if (a === -1) order[next++] = -1 - bi
   })
-  before.functions.forEach((b, bi) => {
-    if (matching.afterOf[bi] === -1) rows.push(functionDiff('removed', bi, null, b, null))
-  })
-  rows.sort(
-    (x, y) =>
-      compareText(x.file, y.file) ||
-      (x.lineAfter ?? x.lineBefore!) - (y.lineAfter ?? y.lineBefore!) ||
-      compareText(x.name, y.name) ||
+  const fn = (row: number) => (row >= 0 ? after.functions[row]! : before.functions[-1 - row]!)
+  return order.sort((x, y) => {
+    const a = fn(x)
+    const b = fn(y)
+    return (
+      compareText(a.file, b.file) ||
+      a.line - b.line ||
+      compareText(a.name, b.name) ||
       // a removed function at the line an added one now holds: before first
-      (x.afterIndex === null ? 0 : 1) - (y.afterIndex === null ? 0 : 1),
-  )
-  return { summary: computeSummaryDiff(before.summary, after.summary), functions: rows, matching }
+      (x < 0 ? 0 : 1) - (y < 0 ? 0 : 1)
+    )
+  })
+}
+
+/** `diffProfiles`' result from its matching and row order (`computeDiffOrder`). */
+export function buildProfileDiff(
+  before: ProfileDocument,
+  after: ProfileDocument,
+  matching: FunctionMatching,
+  order: Int32Array,
+): ProfileDiff {
+  return {
+    summary: computeSummaryDiff(before.summary, after.summary),
+    functions: Array.from(order, (row) => buildFunctionDiff(before, after, matching, row)),
+    matching,
+  }
+}
+
+/** The row of `diffProfiles` for an entry of `computeDiffOrder`. */
+export function buildFunctionDiff(
+  before: ProfileDocument,
+  after: ProfileDocument,
+  matching: FunctionMatching,
+  row: number,
+): FunctionDiff {
+  if (row < 0) return functionDiff('removed', -1 - row, null, before.functions[-1 - row]!, null)
+  const bi = matching.beforeOf[row]!
+  const a = after.functions[row]!
+  return bi === -1
+    ? functionDiff('added', null, row, null, a)
+    : functionDiff(matching.moved[row] ? 'moved' : 'both', bi, row, before.functions[bi]!, a)
 }
 
 /**
@@ -214,6 +257,17 @@ export function diffCallTrees(
 /** The node's value after minus its value before (all of it when the node is new). */
 export function nodeChange(diff: CallTreeDiff, node: CallTreeNode): number {
   return node.value - (diff.beforeNode.get(node)?.value ?? 0)
+}
+
+/**
+ * The change of the node's own time (its value minus its children's: time in the function
+ * itself on this path) against its pair's; all of it when the node is new. What the compare
+ * charts colour by: a function that got slower changes its own time, its callers only their
+ * totals.
+ */
+export function nodeOwnChange(diff: CallTreeDiff, node: CallTreeNode): number {
+  const pair = diff.beforeNode.get(node)
+  return selfTime(node) - (pair ? selfTime(pair) : 0)
 }
 
 /** A rounded number with its sign: `+2`, `-0.5`, `0`. */

@@ -33,6 +33,41 @@ export function formatFunctionLabel(row: Pick<StatRow, 'file' | 'line' | 'name'>
   return `${row.file}:${row.line}(${row.name})`
 }
 
+/**
+ * A label in three parts for a one-line display that gives way from the left (the web app's
+ * `FunctionName`): `path` goes first, then `base`, and `rest` last. Joined, they are exactly the
+ * label.
+ */
+export interface LabelParts {
+  path: string
+  base: string
+  rest: string
+}
+
+/** A file's directory (with its last `/` or `\\`, for Windows paths) and its base name. */
+export function splitPath(file: string): { path: string; base: string } {
+  const cut = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1
+  return { path: file.slice(0, cut), base: file.slice(cut) }
+}
+
+/**
+ * `formatFunctionLabel` in parts: the directory (`/opt/app/`), the file's base name (`fib.py`)
+ * and `:7(fib)`, so that the function's name and line are the last to be cut. A built-in's
+ * kind (`{built-in method `, `{method `) is its `path`, so that its name outlasts it; other odd
+ * labels are all `rest`. The name is never parsed out of the label (names may hold `:`, `(` or
+ * slashes); only the file, or a built-in's known prefix, is split off.
+ */
+export function splitFunctionLabel(fn: Pick<StatRow, 'file' | 'line' | 'name'>): LabelParts {
+  const label = formatFunctionLabel(fn)
+  const rest = `:${fn.line}(${fn.name})`
+  if (label === `${fn.file}${rest}`) return { ...splitPath(fn.file), rest }
+  const kind = BUILTIN_KIND.exec(label)?.[0] ?? ''
+  return { path: kind, base: '', rest: label.slice(kind.length) }
+}
+
+/** The kind that starts a built-in's label: `{built-in method builtins.len}`. */
+const BUILTIN_KIND = /^\{(?:built-in )?method (?=[^}])/
+
 /** A duration for people: `1.23 s`, `45.6 ms`, `789 µs`. */
 export function formatDuration(seconds: number): string {
   if (seconds >= 1) return `${seconds.toFixed(seconds >= 100 ? 0 : 2)} s`

@@ -82,3 +82,27 @@ function isHeavier(node: CallTreeNode, than: CallTreeNode): boolean {
   const tie = Math.abs(node.value - than.value) <= 1e-9 * Math.max(node.value, than.value)
   return tie ? node.depth < than.depth : node.value > than.value
 }
+
+/**
+ * The node to focus so that `node` is drawn with some of its context: its ancestor `depth - 1`
+ * levels up (the node then sits one level above the chart's last, so its heaviest callees show
+ * too), or higher up to the tree's top when the chain is shorter; always at least its caller,
+ * unless it has none. The climb stops where `node` would fall under the cutoff (`cutoff`
+ * percent of the focused node's time) and so not be drawn. This is how a hot spot deeper than
+ * the chart's depth is brought into view with one click, whatever the depth setting.
+ */
+export function computeRevealingFocus(
+  node: CallTreeNode,
+  depth: number,
+  cutoff: number,
+): CallTreeNode {
+  const levels = Math.max(1, Math.floor(depth) - 1)
+  const minFraction = Math.max(0, cutoff) / 100
+  let focus = node
+  for (let up = 0; up < levels && focus.parent; up++) {
+    const parent: CallTreeNode = focus.parent
+    if (up > 0 && node.value < minFraction * parent.value) break
+    focus = parent
+  }
+  return focus
+}

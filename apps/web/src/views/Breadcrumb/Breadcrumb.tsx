@@ -1,12 +1,17 @@
 import { useEffect, useRef } from 'react'
+import { displayText } from '../../display-text.ts'
+import { FunctionName, type FunctionRef } from '../common/FunctionName.tsx'
 import { Link } from '../common/Link.tsx'
 import { Text } from '../common/Text.tsx'
+import common from '../common/common.module.css'
 import styles from './Breadcrumb.module.css'
 
 export interface Crumb {
   label: string
   /** The full text when `label` is a short form (pstats' `file:line(function)`). */
   title?: string
+  /** The crumb's function: the last crumb shows it whole, its name and line always visible. */
+  fn?: FunctionRef | null
   /** Absent on the last crumb (where you are). */
   href?: string
   onNavigate?: () => void
@@ -29,15 +34,16 @@ export function Breadcrumb({ items }: { items: Crumb[] }) {
       <ol ref={list} className={styles.list}>
         {items.map((item, i) => {
           const last = i === items.length - 1
+          const text = last && item.fn ? <FunctionName fn={item.fn} /> : <CrumbText item={item} />
           return (
-            <li key={i} className={styles.item} title={item.title}>
+            <li key={i} className={styles.item}>
               {last || item.href === undefined ? (
                 <span aria-current={last ? 'location' : undefined} className={styles.current}>
-                  <Text text={item.label} />
+                  {text}
                 </span>
               ) : (
                 <Link href={item.href} onNavigate={item.onNavigate} className={styles.link}>
-                  <Text text={item.label} />
+                  {text}
                 </Link>
               )}
             </li>
@@ -45,5 +51,16 @@ export function Breadcrumb({ items }: { items: Crumb[] }) {
         })}
       </ol>
     </nav>
+  )
+}
+
+/** A crumb's (short) label, with the full label as its tooltip. */
+function CrumbText({ item }: { item: Crumb }) {
+  if (item.title === undefined) return <Text text={item.label} />
+  const label = displayText(item.label)
+  return (
+    <bdi className={common.text} title={displayText(item.title)}>
+      {label === '' ? '\u00a0' : label}
+    </bdi>
   )
 }

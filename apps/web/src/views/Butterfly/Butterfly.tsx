@@ -1,16 +1,13 @@
 import { useDeferredValue, useId, useMemo, useState } from 'react'
 import {
   formatDuration,
-  formatNcalls,
-  formatSeconds,
-  type CallEdge,
   type CallTree,
   type CallTreeNode,
   type ProfileDocument,
 } from '@profhub/profile'
 import { computeSearchMatches } from '../../chart-colors.ts'
 import type { HistoryMode } from '../../navigation.ts'
-import { compareEdges, type ProfileIndex } from '../../profile-index.ts'
+import type { ProfileIndex } from '../../profile-index.ts'
 import {
   selectChartLabels,
   selectFunctionColors,
@@ -24,7 +21,21 @@ import { ChartControls } from '../Charts/ChartControls.tsx'
 import chartStyles from '../Charts/Charts.module.css'
 import { describeInvertedNode, formatShare, summarizeNode } from '../../node-text.ts'
 import commonStyles from '../common/common.module.css'
-import { Text } from '../common/Text.tsx'
+import { FunctionName } from '../common/FunctionName.tsx'
+import {
+  compareEdgeRows,
+  compareFunctionCells,
+  runEdgeRows,
+  runFunctionCells,
+  type CompareSubject,
+  type EdgeRow,
+} from '../CallersPanel/edge-rows.ts'
+import {
+  FunctionNumbers,
+  NUMBER_COLUMNS,
+  NumberCellView,
+  OnlyBadge,
+} from '../CallersPanel/EdgeNumbers.tsx'
 import { icicleRenderer } from '../Icicle/draw-icicle.ts'
 import styles from './Butterfly.module.css'
 
@@ -40,6 +51,11 @@ export interface ButterflyProps {
   onSelect: (key: string | null, mode: HistoryMode) => void
   onDepth: (depth: number) => void
   onCutoff: (cutoff: number) => void
+  /**
+   * Two runs compared (`profile` is the second): the wings show both runs' numbers for the
+   * selected function (which may be in the first run only); the chart is the second run's.
+   */
+  compare?: CompareSubject | null
 }
 
 /**
@@ -49,17 +65,24 @@ export interface ButterflyProps {
  * the selected function (or all functions when none is).
  */
 export function Butterfly(props: ButterflyProps) {
-  const { profile, index, selectedIndex, onSelect } = props
+  const { profile, index, selectedIndex, onSelect, compare } = props
+  const hasSubject = compare ? true : selectedIndex !== null
   return (
     <div className={styles.view}>
       <section className={styles.butterfly} aria-label="Butterfly">
-        {selectedIndex === null ? (
+        {hasSubject ? (
+          <Wings
+            profile={profile}
+            index={index}
+            selected={selectedIndex}
+            compare={compare ?? null}
+            onSelect={onSelect}
+          />
+        ) : (
           <p className={styles.hint}>
             Select a function (in a chart, the table or the bottom-up chart) to see who calls it and
             what it calls.
           </p>
-        ) : (
-          <Wings profile={profile} index={index} selected={selectedIndex} onSelect={onSelect} />
         )}
       </section>
       <BottomUp {...props} />
@@ -71,53 +94,59 @@ function Wings({
   profile,
   index,
   selected,
+  compare,
   onSelect,
 }: {
   profile: ProfileDocument
   index: ProfileIndex
-  selected: number
+  selected: number | null
+  compare: CompareSubject | null
   onSelect: (key: string | null, mode: HistoryMode) => void
 }) {
-  const row = selectTableRow(profile, selected)
+  const wings = useMemo(() => {
+    if (compare) {
+      const { row } = compare
+      return {
+        id: row.key,
+        fn: { file: row.file, line: row.line, name: row.name },
+        cells: compareFunctionCells(row),
+        ...compareEdgeRows(compare),
+      }
+    }
+    const fn = profile.functions[selected!]!
+    return {
+      id: String(selected),
+      fn,
+      cells: runFunctionCells(fn),
+      callers: runEdgeRows(profile, index, selected!, 'callers'),
+      callees: runEdgeRows(profile, index, selected!, 'callees'),
+    }
+  }, [compare, profile, index, selected])
   return (
     <>
       <EdgeBars
-        key={`callers-${selected}`}
+        key={`callers-${wings.id}`}
         title="Callers"
         empty="No callers: a root of the profile."
-        profile={profile}
-        edges={index.callers[selected] ?? []}
-        whole={row.cumtime}
-        other={(edge) => edge.caller}
+        rows={wings.callers}
         onSelect={onSelect}
       />
       <div className={styles.centre}>
         <h2 className={styles.centreName}>
-          <Text text={row.label} wrap />
+          <FunctionName fn={wings.fn} />
         </h2>
-        <dl className={styles.centreStats}>
-          <div>
-            <dt>ncalls</dt>
-            <dd>{formatNcalls(row)}</dd>
-          </div>
-          <div>
-            <dt>tottime</dt>
-            <dd>{formatSeconds(row.tottime)}</dd>
-          </div>
-          <div>
-            <dt>cumtime</dt>
-            <dd>{formatSeconds(row.cumtime)}</dd>
-          </div>
-        </dl>
+        <FunctionNumbers cells={wings.cells} />
+        {compare && (
+          <p className={styles.hint}>
+            Each number: first run → second run (the change). Bars: the second run&apos;s cumtime.
+          </p>
+        )}
       </div>
       <EdgeBars
-        key={`callees-${selected}`}
+        key={`callees-${wings.id}`}
         title="Callees"
         empty="No callees."
-        profile={profile}
-        edges={index.callees[selected] ?? []}
-        whole={row.cumtime}
-        other={(edge) => edge.callee}
+        rows={wings.callees}
         onSelect={onSelect}
       />
     </>
@@ -128,67 +157,55 @@ function Wings({
 function EdgeBars({
   title,
   empty,
-  profile,
-  edges,
-  whole,
-  other,
+  rows,
   onSelect,
 }: {
   title: string
   empty: string
-  profile: ProfileDocument
-  edges: readonly number[]
-  whole: number
-  other: (edge: CallEdge) => number
+  rows: readonly EdgeRow[]
   onSelect: (key: string | null, mode: HistoryMode) => void
 }) {
   const [showAll, setShowAll] = useState(false)
-  const sorted = edges.map((e) => profile.edges[e]!).sort(compareEdges)
-  const shown = showAll ? sorted : sorted.slice(0, FIRST)
+  const shown = showAll ? rows : rows.slice(0, FIRST)
   const headingId = useId()
   return (
     <section className={styles.wing} aria-labelledby={headingId}>
       <h3 id={headingId} className={styles.wingTitle}>
-        {title} <span className={styles.count}>({sorted.length})</span>
+        {title} <span className={styles.count}>({rows.length})</span>
       </h3>
-      {sorted.length === 0 ? (
+      {rows.length === 0 ? (
         <p className={styles.hint}>{empty}</p>
       ) : (
         <ul className={styles.bars}>
-          {shown.map((edge) => {
-            const target = selectTableRow(profile, other(edge))
-            // The `profile` module has no times per edge: no bar.
-            const share =
-              edge.cumtime === null || whole <= 0 ? 0 : Math.min(1, edge.cumtime / whole)
-            const calls =
-              edge.primitiveCalls === null
-                ? String(edge.ncalls)
-                : formatNcalls({ ncalls: edge.ncalls, primitiveCalls: edge.primitiveCalls })
-            return (
-              <li key={`${edge.caller}-${edge.callee}`}>
-                <button
-                  type="button"
-                  className={styles.bar}
-                  onClick={() => onSelect(target.key, 'push')}
-                >
-                  <span className={styles.fill} style={{ width: `${share * 100}%` }} />
-                  <span className={styles.barName}>
-                    <Text text={target.label} />
-                  </span>
-                  <span className={styles.barNums}>
-                    {calls} calls · tottime{' '}
-                    {edge.tottime === null ? '—' : formatSeconds(edge.tottime)} · cumtime{' '}
-                    {edge.cumtime === null ? '—' : formatSeconds(edge.cumtime)}
-                  </span>
-                </button>
-              </li>
-            )
-          })}
+          {shown.map((row) => (
+            <li key={row.id}>
+              <button
+                type="button"
+                className={styles.bar}
+                onClick={() => onSelect(row.key, 'push')}
+              >
+                {/* The `profile` module has no times per edge: no bar. */}
+                <span className={styles.fill} style={{ width: `${row.share * 100}%` }} />
+                <span className={styles.barName}>
+                  <FunctionName fn={row.fn} />
+                </span>
+                <OnlyBadge only={row.only} />
+                <span className={styles.barNums}>
+                  {NUMBER_COLUMNS.map((c) => (
+                    <span key={c} className={styles.barNum}>
+                      <span className={styles.barLabel}>{c === 'ncalls' ? 'calls' : c}</span>{' '}
+                      <NumberCellView label={c} cell={row.cells[c]} />
+                    </span>
+                  ))}
+                </span>
+              </button>
+            </li>
+          ))}
         </ul>
       )}
-      {shown.length < sorted.length && (
+      {shown.length < rows.length && (
         <button type="button" className={styles.more} onClick={() => setShowAll(true)}>
-          Show all {sorted.length}
+          Show all {rows.length}
         </button>
       )}
     </section>

@@ -22,6 +22,8 @@ import { TextFitter } from './canvas-text.ts'
 import type { ChartRenderer, Paint, Scene } from './chart-renderer.ts'
 import { ChartTooltip } from './ChartTooltip.tsx'
 import { createHatch } from './hatch.ts'
+import { CHART_PALETTES } from '../../chart-colors.ts'
+import { useTheme } from '../common/use-theme.ts'
 import { describeNode, summarizeNode, type NodeFacts } from '../../node-text.ts'
 import commonStyles from '../common/common.module.css'
 import styles from './Charts.module.css'
@@ -100,7 +102,8 @@ export function ChartCanvas<F>(props: ChartCanvasProps<F>) {
   const zoomMarkRef = useRef({ first: false, last: false })
   /** The search matches last drawn, to mark the first frame that shows new ones. */
   const drawnMatchesRef = useRef<Uint8Array | null>(null)
-  const hatchRef = useRef<CanvasPattern | null | undefined>(undefined)
+  /** The hatching pattern, made again when the theme's hatch colour changes. */
+  const hatchRef = useRef<{ color: string; pattern: CanvasPattern | null } | null>(null)
   const textRef = useRef<TextFitter | null>(null)
 
   const [hover, setHover] = useState<{ node: CallTreeNode; x: number; y: number } | null>(null)
@@ -108,21 +111,24 @@ export function ChartCanvas<F>(props: ChartCanvasProps<F>) {
   const [keyboard, setKeyboard] = useState(false)
   const [size, setSize] = useState<Size | null>(null)
   const liveId = useId()
+  // A theme change re-renders the chart, and every render redraws it in the new colours.
+  const palette = CHART_PALETTES[useTheme()]
 
   // The cursor stays where it was while it is on screen; otherwise it starts at the focus.
   const cursor = cursorNode && partition.indexOf.has(cursorNode) ? cursorNode : focus
   const hovered = hover && partition.indexOf.has(hover.node) ? hover : null
 
   // Everything a frame needs, read when the frame runs (frames run outside React's render).
-  const latest = useRef({ props, partition, cursor, hovered, keyboard, size })
+  const latest = useRef({ props, partition, cursor, hovered, keyboard, size, palette })
   useLayoutEffect(() => {
-    latest.current = { props, partition, cursor, hovered, keyboard, size }
+    latest.current = { props, partition, cursor, hovered, keyboard, size, palette }
   })
 
   const drawFrame = (now: number) => {
     rafRef.current = 0
     const canvas = canvasRef.current
     const { props: p, partition: final, cursor: c, hovered: h, keyboard: k, size } = latest.current
+    const { palette } = latest.current
     const ctx = canvas?.getContext('2d')
     if (!canvas || !ctx || !size || size.width <= 0 || size.height <= 0) return
 
@@ -152,7 +158,9 @@ export function ChartCanvas<F>(props: ChartCanvasProps<F>) {
     canvas.style.height = `${height}px`
     ctx.setTransform(size.dpr, 0, 0, size.dpr, 0, 0)
     ctx.clearRect(0, 0, size.width, height)
-    if (hatchRef.current === undefined) hatchRef.current = createHatch(ctx)
+    if (hatchRef.current?.color !== palette.hatch) {
+      hatchRef.current = { color: palette.hatch, pattern: createHatch(ctx, palette.hatch) }
+    }
     textRef.current ??= new TextFitter(ctx)
 
     const index = (node: CallTreeNode | null | undefined) =>
@@ -165,7 +173,8 @@ export function ChartCanvas<F>(props: ChartCanvasProps<F>) {
       hover: index(h?.node),
       cursor: index(c),
       showCursor: k,
-      hatch: hatchRef.current,
+      hatch: hatchRef.current.pattern,
+      palette,
       label: p.label,
       focusNote: p.focusNote,
       text: textRef.current,

@@ -1,12 +1,15 @@
+import { FunctionName } from '../common/FunctionName.tsx'
 import { Text } from '../common/Text.tsx'
 import type { NodeFacts } from '../../node-text.ts'
 import styles from './Charts.module.css'
+import own from './ChartTooltip.module.css'
 
 const OFFSET = 14
 
 /**
- * A node's numbers, as DOM text (names are untrusted: React text only, through
- * `Text`, which escapes control characters and cuts long names).
+ * A node's numbers, as DOM text (names are untrusted: React text only, through `Text` and
+ * `FunctionName`, which escape control characters). The title line keeps the function's name and
+ * line visible and cuts the path; the location line below wraps, so the whole path can be read.
  */
 export function ChartTooltip({
   id,
@@ -34,10 +37,10 @@ export function ChartTooltip({
   return (
     <div id={id} role="tooltip" className={styles.tooltip} style={style}>
       <div className={styles.tipTitle}>
-        <Text text={facts.label} />
+        {facts.fn ? <FunctionName fn={facts.fn} /> : <Text text={facts.label} />}
       </div>
       <div className={styles.tipLocation}>
-        <Text text={facts.location} />
+        <Text text={facts.location} wrap className={own.location} />
       </div>
       <dl className={styles.tipFacts}>
         {facts.rows.map(([name, value]) => (

@@ -7,21 +7,31 @@ import {
 } from '@profhub/profile'
 import { computeSearchMatches } from '../../chart-colors.ts'
 import type { Partition } from '../../layout/partition.ts'
-import type { HistoryMode } from '../../navigation.ts'
-import type { ProfileIndex } from '../../profile-index.ts'
+import { updateView, type HistoryMode } from '../../navigation.ts'
+import { functionKey, type ProfileIndex } from '../../profile-index.ts'
 import {
   selectChartLabels,
+  selectFocusSteps,
   selectFunctionColors,
+  selectHeaviestOccurrences,
   selectLegend,
   selectPartition,
 } from '../../selectors.ts'
+import { computeRevealingFocus, formatFocusPath } from '../../tree/focus-path.ts'
 import type { ViewState } from '../../url-state.ts'
 import { CallersPanel } from '../CallersPanel/CallersPanel.tsx'
 import commonStyles from '../common/common.module.css'
 import { icicleRenderer } from '../Icicle/draw-icicle.ts'
 import { sunburstRenderer } from '../Sunburst/draw-sunburst.ts'
 import { ChartCanvas } from './ChartCanvas.tsx'
-import { ChartControls } from './ChartControls.tsx'
+import { HotSpots } from '../HotSpots/HotSpots.tsx'
+import {
+  computeHiddenNotes,
+  computeLowerCutoff,
+  selectHiddenTime,
+  type HiddenNote,
+} from '../HotSpots/hidden-notes.ts'
+import { ChartControls, type ControlNote } from './ChartControls.tsx'
 import { Legend } from './Legend.tsx'
 import { formatShare, summarizeNode, type NodeFacts } from '../../node-text.ts'
 import styles from './Charts.module.css'
@@ -60,8 +70,16 @@ export interface ChartViewProps {
   onDepth: (depth: number) => void
   onCutoff: (cutoff: number) => void
   coloring?: ChartColoring
-  /** The selected function's callers and callees beside the chart (default: shown). */
-  callersPanel?: boolean
+  /**
+   * What shows beside the chart: by default the selected function's callers and callees in
+   * this profile (the compare view passes its own, with both runs' numbers).
+   */
+  panel?: ReactNode
+  /**
+   * The functions with the most own time beside the chart (default: shown unless `coloring`
+   * colours by something else, as the compare view does).
+   */
+  hotSpots?: boolean
 }
 
 /** A chart tab: controls, the chart, its legend, and the selected function's callers beside. */
@@ -83,6 +101,47 @@ export function ChartView(props: ChartViewProps) {
     ? coloring.focusNote(focus)
     : `${formatDuration(focus.value)} · ${formatShare(focus.value, total)}`
   const fill = useMemo(() => coloring?.fillFor(partition), [coloring, partition])
+  // What Depth and Cutoff leave undrawn: one walk per focus and cutoff (see hidden-notes.ts).
+  const drawnDepth = partition.truncated ? partition.levels.length - 1 : view.depth
+  const notes = useMemo(
+    () =>
+      computeHiddenNotes(selectHiddenTime(focus, view.cutoff), {
+        depth: drawnDepth,
+        cutoff: view.cutoff,
+        truncated: partition.truncated,
+      }),
+    [focus, view.cutoff, drawnDepth, partition.truncated],
+  )
+  // Select `node`'s function and focus the charts where `node` is drawn, within the depth.
+  const reveal = (node: CallTreeNode) => {
+    if (node.func < 0) return
+    const at = computeRevealingFocus(node, view.depth, view.cutoff)
+    updateView(
+      {
+        focus: formatFocusPath(at, selectFocusSteps(profile)),
+        selected: functionKey(profile.functions[node.func]!),
+      },
+      'push',
+    )
+  }
+  const showHotSpot = (func: number) => {
+    const heaviest = selectHeaviestOccurrences(tree)[func]
+    // Not in the tree (too small to build there): selecting it still shows its callers.
+    if (heaviest) reveal(heaviest)
+    else props.onSelect(functionKey(profile.functions[func]!), 'push')
+  }
+  const controlNote = (note: HiddenNote | null): ControlNote | null => {
+    if (!note) return null
+    const { action } = note
+    const onShow =
+      action.kind === 'depth'
+        ? () => props.onDepth(action.depth)
+        : action.kind === 'cutoff'
+          ? () => props.onCutoff(computeLowerCutoff(focus, drawnDepth, view.cutoff))
+          : () => props.onFocusNode(action.node)
+    return { text: note.text, label: note.label, onShow }
+  }
+  const showHotSpots = props.hotSpots ?? !coloring
   const common = {
     name: NAMES[kind],
     doc: profile,
@@ -110,6 +169,8 @@ export function ChartView(props: ChartViewProps) {
             cutoff={view.cutoff}
             onDepth={props.onDepth}
             onCutoff={props.onCutoff}
+            depthNote={controlNote(notes.depth)}
+            cutoffNote={controlNote(notes.cutoff)}
           />
           <p className={styles.status}>
             <span>
@@ -122,25 +183,30 @@ export function ChartView(props: ChartViewProps) {
             {tree.truncated && ' · the call tree was cut at its node budget'}
           </p>
         </div>
-        <figure className={styles.figure}>
-          {/* One canvas per chart kind: each keeps its own cursor. */}
-          {kind === 'sunburst' ? (
-            <ChartCanvas key="sunburst" renderer={sunburstRenderer} {...common} />
-          ) : (
-            <ChartCanvas key="icicle" renderer={icicleRenderer} {...common} />
+        <div className={styles.chartBody}>
+          <figure className={styles.figure}>
+            {/* One canvas per chart kind: each keeps its own cursor. */}
+            {kind === 'sunburst' ? (
+              <ChartCanvas key="sunburst" renderer={sunburstRenderer} {...common} />
+            ) : (
+              <ChartCanvas key="icicle" renderer={icicleRenderer} {...common} />
+            )}
+            <figcaption id={captionId} className={commonStyles.visuallyHidden}>
+              <Caption
+                kind={kind}
+                doc={profile}
+                focus={focus}
+                total={total}
+                matches={matches}
+                partition={partition}
+                annotate={coloring?.annotate}
+              />
+            </figcaption>
+          </figure>
+          {showHotSpots && (
+            <HotSpots profile={profile} selectedIndex={selectedIndex} onShow={showHotSpot} />
           )}
-          <figcaption id={captionId} className={commonStyles.visuallyHidden}>
-            <Caption
-              kind={kind}
-              doc={profile}
-              focus={focus}
-              total={total}
-              matches={matches}
-              partition={partition}
-              annotate={coloring?.annotate}
-            />
-          </figcaption>
-        </figure>
+        </div>
         {coloring ? (
           coloring.legend(partition, matches !== null)
         ) : (
@@ -151,15 +217,17 @@ export function ChartView(props: ChartViewProps) {
           />
         )}
       </div>
-      {selectedIndex !== null && props.callersPanel !== false && (
-        <CallersPanel
-          profile={profile}
-          index={index}
-          selected={selectedIndex}
-          search={view.search}
-          onSelect={props.onSelect}
-        />
-      )}
+      {props.panel !== undefined
+        ? props.panel
+        : selectedIndex !== null && (
+            <CallersPanel
+              profile={profile}
+              index={index}
+              selected={selectedIndex}
+              search={view.search}
+              onSelect={props.onSelect}
+            />
+          )}
     </div>
   )
 }

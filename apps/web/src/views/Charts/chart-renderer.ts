@@ -1,4 +1,5 @@
 import type { CallTreeNode } from '@profhub/profile'
+import type { ChartPalette } from '../../chart-colors.ts'
 import type { Partition, Step, Viewport } from '../../layout/partition.ts'
 import type { TextFitter } from './canvas-text.ts'
 
@@ -23,6 +24,8 @@ export interface Paint {
   cursor: number
   showCursor: boolean
   hatch: CanvasPattern | null
+  /** The theme's chart colours (outlines, labels, fading). */
+  palette: ChartPalette
   /** The node's short label, already made safe to show (`displayText`). */
   label: (node: CallTreeNode) => string
   /** The focused node's time and share, shown with its label. */
@@ -42,24 +45,13 @@ export interface ChartRenderer<F> {
   keys: Partial<Record<string, Step>>
 }
 
-export const COLORS = {
-  top: '#e4e8ee',
-  separator: '#ffffff',
-  dim: 'rgba(255, 255, 255, 0.78)',
-  text: '#14181f',
-  mutedText: '#4a5360',
-  selected: '#14181f',
-  hover: 'rgba(20, 24, 31, 0.55)',
-  cursor: '#0b63ce',
-}
-
 export const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 export const BOLD_FONT = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif'
 export const FONT_SIZE = 12
 
 export function fillOf(node: CallTreeNode, paint: Paint): string {
   if (paint.fill) return paint.fill(node)
-  return node.func < 0 ? COLORS.top : (paint.colors[node.func] ?? COLORS.top)
+  return node.func < 0 ? paint.palette.top : (paint.colors[node.func] ?? paint.palette.top)
 }
 
 export function isDimmed(node: CallTreeNode, paint: Paint): boolean {

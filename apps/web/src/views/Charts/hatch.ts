@@ -1,15 +1,16 @@
 /**
- * The pattern laid over estimated nodes: thin diagonal lines, dark enough to see on every
- * package colour, light enough to read a label through.
+ * The pattern laid over estimated nodes: thin diagonal lines of `color` (the theme's
+ * `ChartPalette.hatch`), dark enough to see on every package colour, light enough to read a
+ * label through.
  */
-export function createHatch(ctx: CanvasRenderingContext2D): CanvasPattern | null {
+export function createHatch(ctx: CanvasRenderingContext2D, color: string): CanvasPattern | null {
   const size = 6
   const tile = document.createElement('canvas')
   tile.width = size
   tile.height = size
   const t = tile.getContext('2d')
   if (!t) return null
-  t.strokeStyle = 'rgba(20, 24, 31, 0.28)'
+  t.strokeStyle = color
   t.lineWidth = 1.2
   t.beginPath()
   // One diagonal plus its wrapped ends, so the tiles join seamlessly.

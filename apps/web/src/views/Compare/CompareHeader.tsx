@@ -5,9 +5,10 @@ import { navigate } from '../../navigation.ts'
 import { defaultViewState, urlFromViewState, type CompareViewState } from '../../url-state.ts'
 import { Link } from '../common/Link.tsx'
 import { RelativeTime } from '../common/RelativeTime.tsx'
-import { Text } from '../common/Text.tsx'
+import { NameText } from '../common/FunctionName.tsx'
 import { CopyLinkButton } from './CopyLinkButton.tsx'
 import { formatPercentChange } from '../../diff-text.ts'
+import common from '../common/common.module.css'
 import styles from './Compare.module.css'
 
 /**
@@ -28,12 +29,12 @@ export function CompareHeader({
   // Swapping keeps the view (tab, sort, search…); the focus path names functions, not runs.
   const swap = () => navigate(urlFromViewState({ ...view, runId: after.id, compare: before.id }))
   return (
-    <header className={styles.header}>
-      <div className={styles.titleRow}>
+    <header className={common.pageHeader}>
+      <div className={common.titleRow}>
         <h1 className={styles.title}>
-          <Text text={before.name} className={styles.titleName} />
+          <NameText text={before.name} className={styles.titleName} />
           <span className={styles.arrow}> → </span>
-          <Text text={after.name} className={styles.titleName} />
+          <NameText text={after.name} className={styles.titleName} />
         </h1>
         <div className={styles.actions}>
           <button type="button" className={styles.smallButton} onClick={swap}>
@@ -56,7 +57,7 @@ function RunLink({ role, run }: { role: 'before' | 'after'; run: Run }) {
     <span className={styles.runLink}>
       <span className={styles.role}>{role}:</span>
       <Link href={urlFromViewState(defaultViewState(run.id))} className={styles.runName}>
-        <Text text={run.name} />
+        <NameText text={run.name} />
       </Link>
       <span className={styles.uploaded}>
         uploaded <RelativeTime iso={run.createdAt} />

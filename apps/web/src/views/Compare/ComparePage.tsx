@@ -1,11 +1,11 @@
 import { useEffect, type ReactNode } from 'react'
 import type { Run } from '@profhub/api'
-import type { ProfileDocument } from '@profhub/profile'
+import type { ProfileDiff, ProfileDocument } from '@profhub/profile'
 import { ensureRunLoaded } from '../../actions.ts'
 import type { ApiError } from '../../api.ts'
 import { displayText } from '../../display-text.ts'
-import { selectProfileDiff } from '../../selectors.ts'
 import { useAppStore, type Loadable } from '../../store.ts'
+import { useProfileDiff } from '../../tree/diff-loader.ts'
 import { defaultViewState, urlFromViewState, type CompareViewState } from '../../url-state.ts'
 import { AppHeader } from '../common/AppHeader.tsx'
 import { Link } from '../common/Link.tsx'
@@ -156,8 +156,44 @@ function LoadedCompare({
   after: { run: Run; profile: ProfileDocument }
   view: CompareViewState
 }) {
-  useDocumentTitle(`${displayText(before.run.name)} → ${displayText(after.run.name)}`)
-  const diff = selectProfileDiff(before.profile, after.profile)
+  const title = `${displayText(before.run.name)} → ${displayText(after.run.name)}`
+  // Big runs are compared in a worker: the page answers (and says so) meanwhile.
+  const state = useProfileDiff(before.profile, after.profile)
+  if (state.status === 'computing') {
+    return (
+      <Shell title={title}>
+        <p role="status" className={runPageStyles.loading}>
+          Comparing…
+        </p>
+      </Shell>
+    )
+  }
+  if (state.status === 'error') {
+    return (
+      <Shell title="Error">
+        <div role="alert" className={runPageStyles.error}>
+          <p>Could not compare the two runs. {state.message}</p>
+        </div>
+      </Shell>
+    )
+  }
+  return <ComparedRuns before={before} after={after} view={view} diff={state.diff} title={title} />
+}
+
+function ComparedRuns({
+  before,
+  after,
+  view,
+  diff,
+  title,
+}: {
+  before: { run: Run; profile: ProfileDocument }
+  after: { run: Run; profile: ProfileDocument }
+  view: CompareViewState
+  diff: ProfileDiff
+  title: string
+}) {
+  useDocumentTitle(title)
   return (
     <div className={runPageStyles.page}>
       <AppHeader />

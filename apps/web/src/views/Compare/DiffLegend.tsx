@@ -1,12 +1,13 @@
 import { formatDuration } from '@profhub/profile'
 import chartStyles from '../Charts/Charts.module.css'
-import { FASTER_COLOR, SLOWER_COLOR, UNCHANGED_COLOR } from '../../diff-colors.ts'
+import { diffScaleColors } from '../../diff-colors.ts'
 import { formatPercentChange } from '../../diff-text.ts'
 import styles from './Compare.module.css'
 
 /**
- * The compare charts' legend: the diverging scale (what full blue and full red stand for, in
- * seconds and in percent of the focused call's time before), then the marks the charts share.
+ * The compare charts' legend: the diverging scale of own-time changes (what full blue and full
+ * red stand for, in seconds and in percent of the focused call's time before), then the marks
+ * the charts share.
  */
 export function DiffLegend({
   scale,
@@ -20,7 +21,9 @@ export function DiffLegend({
   searching: boolean
 }) {
   const pct = formatPercentChange(scale, focusBefore)
-  const gradient = `linear-gradient(to right, ${FASTER_COLOR}, ${UNCHANGED_COLOR}, ${SLOWER_COLOR})`
+  // The theme in use: a theme change re-renders the page (App.tsx).
+  const { faster, unchanged, slower } = diffScaleColors()
+  const gradient = `linear-gradient(to right, ${faster}, ${unchanged}, ${slower})`
   return (
     <ul aria-label="Legend" className={chartStyles.legend}>
       {scale > 0 ? (
@@ -29,7 +32,8 @@ export function DiffLegend({
           <span className={styles.scaleBar} style={{ background: gradient }} aria-hidden="true" />
           <span className={styles.scaleEnd}>+{formatDuration(scale)} slower</span>
           <span className={chartStyles.legendTime}>
-            (full colour: a change of {formatDuration(scale)}
+            (colour: the change in each call’s own time, not its callees’; full colour:{' '}
+            {formatDuration(scale)}
             {pct !== null && `, ${pct.replace(/^\+/, '')} of the focused call’s time before`})
           </span>
         </li>
@@ -37,10 +41,10 @@ export function DiffLegend({
         <li className={chartStyles.legendItem}>
           <span
             className={chartStyles.swatch}
-            style={{ background: UNCHANGED_COLOR }}
+            style={{ background: unchanged }}
             aria-hidden="true"
           />
-          <span>grey: no change in any call in view</span>
+          <span>grey: no change in the own time of any call in view</span>
         </li>
       )}
       <li className={chartStyles.legendItem}>

@@ -8,7 +8,6 @@ import {
 import type { Cell } from '../../layout/partition.ts'
 import {
   BOLD_FONT,
-  COLORS,
   fillOf,
   FONT,
   isDimmed,
@@ -42,19 +41,19 @@ function drawIcicle(ctx: CanvasRenderingContext2D, scene: Scene, f: IcicleFrame,
       ctx.fillRect(x, r.y, w, h)
     }
     if (isDimmed(cell.node, paint)) {
-      ctx.fillStyle = COLORS.dim
+      ctx.fillStyle = paint.palette.dim
       ctx.fillRect(x, r.y, w, h)
     }
   }
 
   for (const { cell, rect: r, index } of drawn) {
     if (paint.selectedFunc !== null && cell.node.func === paint.selectedFunc) {
-      ctx.strokeStyle = COLORS.selected
+      ctx.strokeStyle = paint.palette.selected
       ctx.lineWidth = 2
       ctx.strokeRect(r.x + 1, r.y + 1, Math.max(0, r.w - 3), r.h - 3)
     }
     if (index === paint.hover) {
-      ctx.strokeStyle = COLORS.hover
+      ctx.strokeStyle = paint.palette.hover
       ctx.lineWidth = 1.5
       ctx.strokeRect(r.x + 0.75, r.y + 0.75, Math.max(0, r.w - 2.5), r.h - 2.5)
     }
@@ -62,10 +61,10 @@ function drawIcicle(ctx: CanvasRenderingContext2D, scene: Scene, f: IcicleFrame,
   const cursor = paint.showCursor ? drawn.find((d) => d.index === paint.cursor) : undefined
   if (cursor) {
     const r = cursor.rect
-    ctx.strokeStyle = '#ffffff'
+    ctx.strokeStyle = paint.palette.cursorHalo
     ctx.lineWidth = 4
     ctx.strokeRect(r.x + 2, r.y + 2, Math.max(0, r.w - 5), r.h - 5)
-    ctx.strokeStyle = COLORS.cursor
+    ctx.strokeStyle = paint.palette.cursor
     ctx.lineWidth = 2
     ctx.strokeRect(r.x + 1, r.y + 1, Math.max(0, r.w - 3), r.h - 3)
   }
@@ -80,7 +79,7 @@ function drawIcicle(ctx: CanvasRenderingContext2D, scene: Scene, f: IcicleFrame,
     const label = paint.label(cell.node)
     const text = paint.text.fit(focused ? `${label}  ·  ${paint.focusNote}` : label, room)
     if (!text) continue
-    ctx.fillStyle = isDimmed(cell.node, paint) ? COLORS.mutedText : COLORS.text
+    ctx.fillStyle = isDimmed(cell.node, paint) ? paint.palette.mutedText : paint.palette.text
     ctx.fillText(text, r.x + PAD, r.y + (r.h - 1) / 2)
   }
 }

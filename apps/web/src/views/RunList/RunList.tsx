@@ -1,10 +1,19 @@
 import { useEffect, useState } from 'react'
 import { navigate } from '../../navigation.ts'
+import { useAppStore } from '../../store.ts'
 import { AppHeader } from '../common/AppHeader.tsx'
 import { Text } from '../common/Text.tsx'
 import { useDocumentTitle } from '../common/use-document-title.ts'
+import { EmptyRunList } from './EmptyRunList.tsx'
 import { compareHref } from './run-list-logic.ts'
-import { clearSelection, loadMoreRuns, loadRuns, useRunListStore } from './run-list-state.ts'
+import {
+  clearSelection,
+  loadMoreRuns,
+  loadRuns,
+  showRuns,
+  showRunsFromUrl,
+  useRunListStore,
+} from './run-list-state.ts'
 import { RunTable } from './RunTable.tsx'
 import {
   DropOverlay,
@@ -24,9 +33,11 @@ export function RunList() {
   const list = useRunListStore()
   const dragging = useWindowFileDrop()
 
+  // The URL says what to list: on a visit, Back/Forward and links to `/` (each a new route).
+  const route = useAppStore((s) => s.route)
   useEffect(() => {
-    void loadRuns()
-  }, [])
+    showRunsFromUrl()
+  }, [route])
 
   const searching = list.query.q !== ''
   return (
@@ -61,7 +72,7 @@ export function RunList() {
               ”.
             </p>
           ) : (
-            <EmptyState />
+            <EmptyRunList />
           )
         ) : list.runs.length === 0 ? (
           <p role="status" className={styles.loading}>
@@ -98,10 +109,17 @@ export function RunList() {
 function SearchBox() {
   const query = useRunListStore((s) => s.query)
   const [text, setText] = useState(query.q)
+  // A search from elsewhere (Back, a link) replaces the text; the search this box sent keeps it
+  // as typed (with its trailing space, while typing on).
+  const [shownQ, setShownQ] = useState(query.q)
+  if (shownQ !== query.q) {
+    setShownQ(query.q)
+    if (text.trim() !== query.q) setText(query.q)
+  }
   useEffect(() => {
     const q = text.trim()
     if (q === query.q) return
-    const timer = setTimeout(() => void loadRuns({ ...query, q }), SEARCH_DELAY)
+    const timer = setTimeout(() => showRuns({ ...query, q }, 'replace'), SEARCH_DELAY)
     return () => clearTimeout(timer)
   }, [text, query])
   return (
@@ -115,7 +133,7 @@ function SearchBox() {
       onKeyDown={(event) => {
         // Enter searches at once.
         if (event.key === 'Enter' && text.trim() !== query.q) {
-          void loadRuns({ ...query, q: text.trim() })
+          showRuns({ ...query, q: text.trim() }, 'replace')
         }
       }}
     />
@@ -152,28 +170,5 @@ function CompareBar() {
         Compare selected
       </button>
     </div>
-  )
-}
-
-function EmptyState() {
-  const endpoint = `${window.location.origin}/api/runs`
-  return (
-    <section className={styles.empty} aria-labelledby="empty-title">
-      <h2 id="empty-title">No runs yet</h2>
-      <ol>
-        <li>
-          Profile a Python program:
-          <pre>python -m cProfile -o out.prof your_script.py</pre>
-        </li>
-        <li>
-          Upload <code>out.prof</code>: press <strong>Upload profile</strong>, drop the file
-          anywhere on this page, or send it with curl:
-          <pre>curl -F file=@out.prof {endpoint}</pre>
-          Several runs of one program merge into one:
-          <pre>curl -F mode=merge -F file=@a.prof -F file=@b.prof {endpoint}</pre>
-        </li>
-      </ol>
-      <p>Every run gets its own page, and its link is what you share with your team.</p>
-    </section>
   )
 }

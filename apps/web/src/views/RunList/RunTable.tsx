@@ -6,12 +6,12 @@ import { displayText } from '../../display-text.ts'
 import { formatCount } from '../../format.ts'
 import { Link } from '../common/Link.tsx'
 import { RelativeTime } from '../common/RelativeTime.tsx'
-import { Text } from '../common/Text.tsx'
+import { NameText } from '../common/FunctionName.tsx'
 import common from '../common/common.module.css'
 import { DeleteRunDialog } from './DeleteRunDialog.tsx'
 import { NoteEditor } from './NoteEditor.tsx'
 import { ariaSort, formatNote, nextSort } from './run-list-logic.ts'
-import { loadRuns, toggleSelected, useRunListStore } from './run-list-state.ts'
+import { showRuns, toggleSelected, useRunListStore } from './run-list-state.ts'
 import styles from './RunList.module.css'
 
 /**
@@ -75,7 +75,7 @@ function SortHeader({
         type="button"
         className={styles.sortButton}
         data-sort={sort}
-        onClick={() => void loadRuns({ ...query, ...nextSort(query, column) })}
+        onClick={() => showRuns({ ...query, ...nextSort(query, column) }, 'push')}
       >
         {label}
       </button>
@@ -105,7 +105,7 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
       </td>
       <td className={styles.name}>
         <Link href={`/runs/${encodeURIComponent(run.id)}`}>
-          <Text text={run.name} />
+          <NameText text={run.name} />
         </Link>
         {editing ? (
           <NoteEditor run={run} onClose={closeEditor} />

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react'
 import { MAX_FILES_PER_UPLOAD } from '@profhub/api'
 import { Link } from '../common/Link.tsx'
+import { NameText } from '../common/FunctionName.tsx'
 import { Text } from '../common/Text.tsx'
 import common from '../common/common.module.css'
 import { Dialog } from './Dialog.tsx'
@@ -116,7 +117,7 @@ export function UploadChoice() {
       <ul className={dialog.fileList} aria-label="Files to upload">
         {files.map((file, i) => (
           <li key={i}>
-            <Text text={file.name} />
+            <NameText text={file.name} />
           </li>
         ))}
       </ul>

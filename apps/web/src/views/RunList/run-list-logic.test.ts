@@ -4,11 +4,11 @@ import {
   ariaSort,
   compareHref,
   countCharacters,
-  DEFAULT_SORT,
   formatFileList,
   formatNote,
   nextSort,
 } from './run-list-logic.ts'
+import { DEFAULT_SORT } from '../../run-list-url.ts'
 
 function run(id: string, createdAt: string): RunSummary {
   const summary = { totalTime: 1, totalCalls: 1, primitiveCalls: 1, functionCount: 1 }

@@ -1,20 +1,8 @@
-import type { RunSort, RunSummary, SortOrder } from '@profhub/api'
+import type { RunSort, RunSummary } from '@profhub/api'
 import { displayText } from '../../display-text.ts'
+import { defaultOrder, type ListSort } from '../../run-list-url.ts'
 
 /** The run list's pure parts: sorting by column, compare links, notes and labels. */
-
-export interface ListSort {
-  sort: RunSort
-  order: SortOrder
-}
-
-/** The server's default listing: newest first. */
-export const DEFAULT_SORT: ListSort = { sort: 'created', order: 'desc' }
-
-/** A column's first click: names A→Z, times and dates largest/newest first. */
-export function defaultOrder(sort: RunSort): SortOrder {
-  return sort === 'name' ? 'asc' : 'desc'
-}
 
 /** A click on `column`'s header: its default order, or the other order if it is the sort. */
 export function nextSort(current: ListSort, column: RunSort): ListSort {

@@ -4,21 +4,23 @@ import * as api from '../../api.ts'
 import { ApiError } from '../../api.ts'
 import { navigate } from '../../navigation.ts'
 import { useAppStore } from '../../store.ts'
-import { DEFAULT_SORT, type ListSort } from './run-list-logic.ts'
+import {
+  DEFAULT_LIST_QUERY,
+  listQueryFromUrl,
+  urlFromListQuery,
+  type ListQuery,
+} from '../../run-list-url.ts'
 
 /**
  * The run list page's own state: the listing (search, sort, pages), the runs picked for a
  * comparison, files waiting for the merge-or-separate choice, and uploads. Local to this page
- * (none of it is in the URL or shared with the run page), so it lives here rather than in the
- * app store.
+ * (not shared with the run page), so it lives here rather than in the app store. The search and
+ * sort are also in the URL (`run-list-url.ts`): the URL is what a visit shows.
  */
 
 const PAGE_SIZE = 50
 
-export interface ListQuery extends ListSort {
-  /** The search as sent (trimmed); '' lists every run. */
-  q: string
-}
+export type { ListQuery }
 
 export interface UploadBatch {
   id: number
@@ -47,7 +49,7 @@ export interface RunListState {
 }
 
 export const useRunListStore = create<RunListState>()(() => ({
-  query: { q: '', ...DEFAULT_SORT },
+  query: DEFAULT_LIST_QUERY,
   status: 'idle',
   runs: [],
   nextCursor: null,
@@ -81,6 +83,31 @@ export async function loadRuns(query: ListQuery = get().query): Promise<void> {
     if (request !== listRequest) return
     set({ status: 'error', error: asApiError(error) })
   }
+}
+
+function currentPath(): string {
+  return window.location.pathname + window.location.search
+}
+
+/**
+ * Lists `query`'s runs and puts it in the URL. A sort pushes a history entry (Back undoes it);
+ * a search replaces the entry, as the run page's search box does, so typing adds no entries.
+ */
+export function showRuns(query: ListQuery, mode: 'push' | 'replace'): void {
+  const url = urlFromListQuery(query)
+  if (url !== currentPath()) {
+    if (mode === 'push') window.history.pushState(null, '', url)
+    else window.history.replaceState(null, '', url)
+  }
+  void loadRuns(query)
+}
+
+/** Lists what the URL asks for (a visit, Back/Forward), after writing it in its canonical form. */
+export function showRunsFromUrl(): void {
+  const query = listQueryFromUrl(new URL(window.location.href))
+  const canonical = urlFromListQuery(query)
+  if (canonical !== currentPath()) window.history.replaceState(null, '', canonical)
+  void loadRuns(query)
 }
 
 export async function loadMoreRuns(): Promise<void> {

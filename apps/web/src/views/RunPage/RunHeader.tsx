@@ -6,9 +6,11 @@ import { runSourceFileUrl } from '../../api.ts'
 import { formatBytes, formatCount, formatPstatsHeader } from '../../format.ts'
 import { CompareWith } from '../Compare/CompareWith.tsx'
 import { CopyLinkButton } from '../Compare/CopyLinkButton.tsx'
+import { NameText } from '../common/FunctionName.tsx'
 import { RelativeTime } from '../common/RelativeTime.tsx'
 import { Text } from '../common/Text.tsx'
 import { DownloadMenu } from './DownloadMenu.tsx'
+import common from '../common/common.module.css'
 import styles from './RunHeader.module.css'
 
 const MAX_NAME = 200
@@ -18,8 +20,8 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
   const summary = profile.summary
   const pythonVersion = profile.pythonVersion ?? run.source?.pythonVersion ?? null
   return (
-    <header className={styles.header}>
-      <div className={styles.titleRow}>
+    <header className={common.pageHeader}>
+      <div className={common.titleRow}>
         <RunName run={run} />
         <div className={styles.actions}>
           <CompareWith runId={run.id} />
@@ -34,7 +36,7 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
         {pythonVersion !== null && <span>Python {pythonVersion}</span>}
         {run.source && run.source.files.length <= 1 && (
           <span className={styles.source}>
-            <Text text={run.source.fileName} className={styles.fileName} />
+            <NameText text={run.source.fileName} className={styles.fileName} />
             &nbsp;({formatBytes(run.source.fileSize)})
           </span>
         )}
@@ -70,18 +72,27 @@ function Labels({ labels }: { labels: Run['labels'] | undefined }) {
   )
 }
 
-/** A merged run's parts, each downloadable as uploaded. */
+/**
+ * A merged run's parts, each downloadable as uploaded: a list, its items apart in the text too
+ * (`a.prof (9.6 KB), b.prof (12 KB)`), not only on screen.
+ */
 function MergedFrom({ run }: { run: Run }) {
+  const files = run.source.files
   return (
-    <p className={styles.summary}>
-      <span>Merged from {run.source.files.length} files:</span>
-      {run.source.files.map((file, index) => (
-        <a key={index} className={styles.source} href={runSourceFileUrl(run.id, index)} download>
-          <Text text={file.fileName} className={styles.fileName} />
-          &nbsp;({formatBytes(file.fileSize)})
-        </a>
-      ))}
-    </p>
+    <div className={styles.merged}>
+      <span id="merged-from">Merged from {files.length} files:</span>
+      <ul className={styles.mergedFiles} aria-labelledby="merged-from">
+        {files.map((file, index) => (
+          <li key={index} className={styles.mergedFile}>
+            <a className={styles.source} href={runSourceFileUrl(run.id, index)} download>
+              <NameText text={file.fileName} className={styles.fileName} />
+              &nbsp;({formatBytes(file.fileSize)})
+            </a>
+            {index < files.length - 1 && ', '}
+          </li>
+        ))}
+      </ul>
+    </div>
   )
 }
 
@@ -132,7 +143,7 @@ function RunName({ run }: { run: Run }) {
     return (
       <div className={styles.nameRow}>
         <h1 className={styles.name}>
-          <Text text={run.name} />
+          <NameText text={run.name} />
         </h1>
         <button ref={renameButton} type="button" className={styles.smallButton} onClick={start}>
           Rename

@@ -10,7 +10,6 @@ import {
 } from '../../layout/sunburst.ts'
 import {
   BOLD_FONT,
-  COLORS,
   fillOf,
   FONT,
   FONT_SIZE,
@@ -66,11 +65,11 @@ function drawSunburst(
       ctx.fill()
     }
     if (isDimmed(cell.node, paint)) {
-      ctx.fillStyle = COLORS.dim
+      ctx.fillStyle = paint.palette.dim
       ctx.fill()
     }
     if ((arc.a1 - arc.a0) * arc.r1 > 3) {
-      ctx.strokeStyle = COLORS.separator
+      ctx.strokeStyle = paint.palette.separator
       ctx.lineWidth = 1
       ctx.stroke()
     }
@@ -81,13 +80,13 @@ function drawSunburst(
   for (const { cell, arc, index } of drawn) {
     if (paint.selectedFunc !== null && cell.node.func === paint.selectedFunc) {
       arcPath(ctx, f, arc)
-      ctx.strokeStyle = COLORS.selected
+      ctx.strokeStyle = paint.palette.selected
       ctx.lineWidth = 2
       ctx.stroke()
     }
     if (index === paint.hover) {
       arcPath(ctx, f, arc)
-      ctx.strokeStyle = COLORS.hover
+      ctx.strokeStyle = paint.palette.hover
       ctx.lineWidth = 1.5
       ctx.stroke()
     }
@@ -95,10 +94,10 @@ function drawSunburst(
   const cursor = paint.showCursor ? drawn.find((d) => d.index === paint.cursor) : undefined
   if (cursor) {
     arcPath(ctx, f, cursor.arc)
-    ctx.strokeStyle = '#ffffff'
+    ctx.strokeStyle = paint.palette.cursorHalo
     ctx.lineWidth = 5
     ctx.stroke()
-    ctx.strokeStyle = COLORS.cursor
+    ctx.strokeStyle = paint.palette.cursor
     ctx.lineWidth = 2.5
     ctx.stroke()
   }
@@ -116,7 +115,7 @@ function drawLabels(
   ctx.textBaseline = 'middle'
   for (const { cell, arc } of drawn) {
     const dim = isDimmed(cell.node, paint)
-    ctx.fillStyle = dim ? COLORS.mutedText : COLORS.text
+    ctx.fillStyle = dim ? paint.palette.mutedText : paint.palette.text
     if (arc.r0 === 0) {
       // The centre: the focused node's name, its time below.
       const width = Math.min(arc.r1 * 1.7, 2 * arc.r1 - 8)

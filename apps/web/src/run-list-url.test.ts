@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import {
+  DEFAULT_LIST_QUERY,
+  isSameListQuery,
+  listQueryFromUrl,
+  MAX_QUERY_LENGTH,
+  urlFromListQuery,
+  type ListQuery,
+} from './run-list-url.ts'
+
+const read = (path: string) => listQueryFromUrl(new URL(path, 'http://profhub.test'))
+
+describe('the run list URL', () => {
+  it('is the bare path for the default list', () => {
+    expect(urlFromListQuery(DEFAULT_LIST_QUERY)).toBe('/')
+    expect(read('/')).toEqual(DEFAULT_LIST_QUERY)
+  })
+
+  it('round-trips every search and sort, leaving defaults out', () => {
+    const cases: [ListQuery, string][] = [
+      [{ q: 'nightly', sort: 'created', order: 'desc' }, '/?q=nightly'],
+      [{ q: '', sort: 'created', order: 'asc' }, '/?dir=asc'],
+      [{ q: '', sort: 'name', order: 'asc' }, '/?sort=name'],
+      [{ q: '', sort: 'name', order: 'desc' }, '/?sort=name&dir=desc'],
+      [{ q: 'a b', sort: 'totalTime', order: 'desc' }, '/?q=a+b&sort=totalTime'],
+      [{ q: '', sort: 'totalTime', order: 'asc' }, '/?sort=totalTime&dir=asc'],
+    ]
+    for (const [query, url] of cases) {
+      expect(urlFromListQuery(query)).toBe(url)
+      expect(read(url)).toEqual(query)
+    }
+  })
+
+  it('keeps any text in the search, escaped', () => {
+    const q = 'a&b=c?d#e/%20 “ü” \u202e<script>'
+    const url = urlFromListQuery({ ...DEFAULT_LIST_QUERY, q })
+    expect(url).not.toContain('#')
+    expect(read(url)).toEqual({ ...DEFAULT_LIST_QUERY, q })
+  })
+
+  it('falls back to the defaults for values it does not know', () => {
+    expect(read('/?sort=size&dir=up')).toEqual(DEFAULT_LIST_QUERY)
+    expect(read('/?sort=name&dir=sideways')).toEqual({ q: '', sort: 'name', order: 'asc' })
+    expect(read('/?dir=asc&sort=')).toEqual({ q: '', sort: 'created', order: 'asc' })
+    expect(read('/?q=%20%20')).toEqual(DEFAULT_LIST_QUERY)
+    expect(read('/?q=x&q=y').q).toBe('x')
+    expect(read(`/?q=${'x'.repeat(MAX_QUERY_LENGTH + 5)}`).q).toHaveLength(MAX_QUERY_LENGTH)
+  })
+
+  it('writes the canonical form of a hand-edited URL', () => {
+    expect(urlFromListQuery(read('/?dir=desc&sort=created&q=%20big%20&utm=x'))).toBe('/?q=big')
+  })
+
+  it('compares queries by value', () => {
+    expect(isSameListQuery(read('/?sort=name'), read('/?dir=asc&sort=name'))).toBe(true)
+    expect(isSameListQuery(read('/?sort=name'), read('/?sort=name&dir=desc'))).toBe(false)
+  })
+})
