@@ -17,6 +17,14 @@ export const mb = (bytes: number) =>
 export const kb = (bytes: number) =>
   Number.isFinite(bytes) ? `${Math.round(bytes / 1024)} kB` : '–'
 
+/** `1,234 ms (1,100–1,400)`: the median, then the fastest and the slowest. */
+export function spread(xs: readonly number[]): string {
+  const finite = xs.filter((x) => Number.isFinite(x))
+  if (finite.length === 0) return '–'
+  const n = (x: number) => Math.round(x).toLocaleString('en-US')
+  return `${n(median(finite))} ms (${n(Math.min(...finite))}–${n(Math.max(...finite))})`
+}
+
 /** Runs `measure` `times` times, one after the other, and returns every result. */
 export async function repeat<T>(times: number, measure: (i: number) => Promise<T>): Promise<T[]> {
   const results: T[] = []
