@@ -34,6 +34,17 @@ test('"Compare with" finds the oldest of more than 50 runs by part of its name',
     `filler ${tag} 50 → oldest ${tag} baseline`,
   )
 
+  // Typing a run's whole name and pressing Enter twice compares with it, no arrows needed.
+  await page.goBack()
+  await box.fill(`filler ${tag} 7`)
+  await expect(options.first()).toContainText(`filler ${tag} 7`)
+  await box.press('Enter')
+  await expect(box).toHaveValue(`filler ${tag} 7`)
+  await box.press('Enter')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    `filler ${tag} 50 → filler ${tag} 7`,
+  )
+
   // The same with the mouse, through the shared helper.
   await page.goBack()
   await compareWith(page, oldest, `oldest ${tag}`)

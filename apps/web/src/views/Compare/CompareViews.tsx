@@ -37,8 +37,13 @@ export function CompareViews({
   const afterTree = useCallTree(after)
   const index = selectProfileIndex(after)
   const tree = afterTree.status === 'ready' ? afterTree.tree : null
+  // The trees' diff and colours are for the charts: the table and the butterfly do without
+  // (at 100k functions, work the page would otherwise do on every Swap).
+  const charted = view.tab === 'sunburst' || view.tab === 'icicle'
   const trees =
-    tree && beforeTree.status === 'ready' ? selectTreeDiff(diff, beforeTree.tree, tree) : null
+    charted && tree && beforeTree.status === 'ready'
+      ? selectTreeDiff(diff, beforeTree.tree, tree)
+      : null
   const coloring = useMemo(
     () => (trees ? computeDiffColoring(after, diff, trees) : null),
     [after, diff, trees],
@@ -105,10 +110,10 @@ export function CompareViews({
           onCutoff={onCutoff}
         />
       )}
-      {(view.tab === 'sunburst' || view.tab === 'icicle') && !treeError && !chartProps && (
+      {charted && !treeError && !chartProps && (
         <PanelMessage role="status">Building the call trees…</PanelMessage>
       )}
-      {(view.tab === 'sunburst' || view.tab === 'icicle') && treeError && (
+      {charted && treeError && (
         <PanelMessage role="alert">Could not build the call tree: {treeError.message}</PanelMessage>
       )}
       {view.tab === 'sunburst' && chartProps && <Sunburst {...chartProps} />}

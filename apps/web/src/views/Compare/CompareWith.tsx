@@ -14,7 +14,8 @@ import { SEARCH_LIMIT, useRunSearch } from './use-run-search.ts'
  * searches every run by name as one types (`GET /api/runs?q=`), each option with its name, how
  * long ago it was uploaded and its note; then a Compare button that opens
  * `/compare/<this>/<chosen>` (this run is "before"). Arrows move through the options, Enter
- * picks one, Escape closes the list (then clears the text); a click picks too.
+ * picks one (with none under the arrows: the run of exactly the typed name, else the first),
+ * Escape closes the list (then clears the text); a click picks too.
  * A button rather than navigating on a pick: arrowing through the options would otherwise leave
  * the page (WCAG 3.2.2).
  */
@@ -58,9 +59,11 @@ export function CompareWith({ runId }: { runId: string }) {
       setActive((a) =>
         event.key === 'ArrowDown' ? Math.min(last, a + 1) : a < 0 ? last : Math.max(0, a - 1),
       )
-    } else if (event.key === 'Enter' && open && options[active]) {
+    } else if (event.key === 'Enter' && open && options.length > 0) {
       event.preventDefault() // picks; a second Enter submits
-      pick(options[active])
+      // The option the arrows are on; else the run of exactly that name, else the first.
+      const typed = text.trim()
+      pick(options[active] ?? options.find((run) => run.name === typed) ?? options[0]!)
     } else if (event.key === 'Escape') {
       if (open) setOpen(false)
       else {

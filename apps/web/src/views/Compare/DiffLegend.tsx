@@ -27,11 +27,11 @@ export function DiffLegend({
   return (
     <ul aria-label="Legend" className={chartStyles.legend}>
       {scale > 0 ? (
-        <li className={chartStyles.legendItem}>
+        <li className={`${chartStyles.legendItem} ${styles.scaleItem}`}>
           <span className={styles.scaleEnd}>faster −{formatDuration(scale)}</span>
           <span className={styles.scaleBar} style={{ background: gradient }} aria-hidden="true" />
           <span className={styles.scaleEnd}>+{formatDuration(scale)} slower</span>
-          <span className={chartStyles.legendTime}>
+          <span className={styles.scaleNote}>
             (colour: the change in each call’s own time, not its callees’; full colour:{' '}
             {formatDuration(scale)}
             {pct !== null && `, ${pct.replace(/^\+/, '')} of the focused call’s time before`})

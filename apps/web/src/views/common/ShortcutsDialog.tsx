@@ -1,4 +1,4 @@
-import { Fragment, type KeyboardEvent } from 'react'
+import { Fragment, useEffect, useRef, type KeyboardEvent } from 'react'
 import { Dialog } from '../RunList/Dialog.tsx'
 import dialog from '../RunList/Dialog.module.css'
 import styles from './ShortcutsDialog.module.css'
@@ -73,6 +73,8 @@ export const SHORTCUT_GROUPS: { title: string; shortcuts: Shortcut[] }[] = [
 
 /** The "Keyboard shortcuts" dialog (opened with `?` or the header's ? button). */
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
+  const closeRef = useRef<HTMLButtonElement>(null)
+  useEffect(() => closeRef.current?.focus({ preventScroll: true }), [])
   return (
     <Dialog title="Keyboard shortcuts" onClose={onClose}>
       <div onKeyDown={keepTabInside}>
@@ -104,8 +106,9 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
           ))}
         </div>
         <div className={dialog.buttons}>
-          {/* Focused on opening: the dialog has focus, and Enter closes it. */}
-          <button type="button" className={dialog.button} autoFocus onClick={onClose}>
+          {/* Focused on opening: the dialog has focus, and Enter closes it. Without
+              scrolling to it: the list is read from its top. */}
+          <button type="button" className={dialog.button} ref={closeRef} onClick={onClose}>
             Close
           </button>
         </div>
