@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import type { Page } from '@playwright/test'
-import { expect, test, uploadFile } from '../fixtures.ts'
+import { expect, test, uploadFile, uploadFixture } from '../fixtures.ts'
 
 const run = promisify(execFile)
 const PROGRAM = path.resolve(import.meta.dirname, '../programs/deep_hot_spot.py')
@@ -100,4 +100,22 @@ test('a depth past the maximum is clamped and says so', async ({ page, request }
   await expect(page).toHaveURL(/depth=100/)
   // The chart uses it: nothing is hidden below 100 levels in this profile.
   await expect(page.getByText(/hides \d+ % of the time/)).toHaveCount(0)
+})
+
+// unittest runs suites inside suites: the tree stops where TestSuite.run calls itself again
+// (pstats keeps no stacks), so the tests' own hot spots are not in it. Listed all the same,
+// and a click says why the chart cannot show them and where their callers are.
+test('a hot spot the call tree does not reach says so and shows its callers', async ({
+  page,
+  request,
+}) => {
+  const uploaded = await uploadFixture(request, 'realworld-unittest-py3.11.prof')
+  await openChart(page, uploaded.url, 'Sunburst')
+  const spots = page.getByRole('list', { name: 'Hot spots' })
+  await spots.getByRole('button', { name: /^\{method 'poll' of 'select\.poll' objects\}:/ }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'not in the call tree' })).toBeVisible()
+  const panel = page.getByRole('complementary', { name: 'Callers and callees' })
+  await expect(panel.getByRole('heading', { level: 2 })).toHaveText(
+    "{method 'poll' of 'select.poll' objects}",
+  )
 })

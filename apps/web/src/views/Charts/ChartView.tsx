@@ -181,6 +181,14 @@ export function ChartView(props: ChartViewProps) {
             {partition.truncated && ' (fewer levels than asked: too many calls)'}
             {matches && <span> · {formatMatchCount(countMatches(partition, matches))}</span>}
             {tree.truncated && ' · the call tree was cut at its node budget'}
+            {selectedIndex !== null && !selectHeaviestOccurrences(tree)[selectedIndex] && (
+              <span role="status">
+                {' '}
+                · the selected function is not in the call tree, which leaves out calls under 0.01 %
+                of the time and stops where a call repeats one on its path (pstats keeps no stacks):
+                its callers and callees are in the panel
+              </span>
+            )}
           </p>
         </div>
         <div className={styles.chartBody}>
