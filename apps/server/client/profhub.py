@@ -20,7 +20,25 @@ Options: --server URL (else $PROFHUB_URL, else http://localhost:8080), --token T
 $PROFHUB_TOKEN; sent as `Authorization: Bearer T`), --name N (default for `run`: the script's
 file name or `-m module`, never the arguments, which may hold secrets), --label KEY=VALUE
 (repeatable; key: 1-64 of A-Z a-z 0-9 _ . : / -, value: up to 500 characters), and for `run`:
---no-open (no browser), -o FILE (keep the .prof, as cProfile's -o).
+--no-open (no browser), -o FILE (keep the .prof, as cProfile's -o), --memory, --no-source and
+--hide-args (below).
+
+What `run` sends besides the profile, each part JSON with a formatVersion:
+- environment (always): Python version and implementation, platform (system, release,
+  machine, host name), the profiler and its clock, the command (script or -m module and its
+  arguments; --hide-args sends the script or module alone), the working directory, and the git
+  commit, branch and whether tracked files were changed, when the working directory is in a
+  git work tree. Taken before the program runs.
+- source (unless --no-source): the text of the program's own files, those in the profile that
+  are under the working directory and not in the standard library, site-packages,
+  dist-packages or a virtualenv; at most 200 files, 512 KB each, 2 MB in all (the largest are
+  left out first, and said on stderr).
+- memory (with --memory): tracemalloc runs alongside cProfile (slower: the CPU times include
+  its overhead, which the run's page says). Peak and final traced bytes, the 500 heaviest lines
+  and the 100 heaviest tracebacks of what the program still holds at its end (profhub's,
+  cProfile's and tracemalloc's own frames left out).
+A part the server does not take (a server older than them takes none) is left out of the
+upload, and a message says so.
 
 Output: the program's own output is untouched. profhub's messages go to stderr, prefixed with
 "profhub:". The link(s) go to stdout, each alone on its line, after everything else, so that
@@ -79,9 +97,12 @@ EXIT_REFUSED = 4
 class ProfhubError(Exception):
     """A failure explained in one line for the person at the terminal."""
 
-    def __init__(self, message, exit_code):
+    def __init__(self, message, exit_code, status=None, server_message=None):
         super().__init__(message)
         self.exit_code = exit_code
+        # For a refusal: the HTTP status and the server's own words.
+        self.status = status
+        self.server_message = server_message
 
 
 def _say(message):
@@ -160,7 +181,7 @@ def _quote_filename(name):
 
 def _multipart(fields, files):
     """A multipart/form-data body streamed from disk: (content type, length, chunks).
-    `fields` is [(name, text)], `files` is [(field, file name, path)]."""
+    `fields` is [(name, text)], `files` is [(field, file name, path or JSON bytes)]."""
     boundary = "profhub-" + binascii.hexlify(os.urandom(16)).decode("ascii")
     pieces = []
     for name, value in fields:
@@ -168,13 +189,19 @@ def _multipart(fields, files):
             b'--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
             % (boundary.encode(), name.encode(), value.encode("utf-8", "replace"))
         )
-    for field, file_name, path in files:
+    for field, file_name, content in files:
+        in_memory = isinstance(content, bytes)
         pieces.append(
             b'--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
-            b"Content-Type: application/octet-stream\r\n\r\n"
-            % (boundary.encode(), field.encode(), _quote_filename(file_name))
+            b"Content-Type: %s\r\n\r\n"
+            % (
+                boundary.encode(),
+                field.encode(),
+                _quote_filename(file_name),
+                b"application/json" if in_memory else b"application/octet-stream",
+            )
         )
-        pieces.append((path, os.path.getsize(path)))
+        pieces.append(content if in_memory else (content, os.path.getsize(content)))
         pieces.append(b"\r\n")
     pieces.append(b"--%s--\r\n" % boundary.encode())
     length = sum(len(p) if isinstance(p, bytes) else p[1] for p in pieces)
@@ -316,17 +343,354 @@ def _refusal(target, error):
         )
     if error.code >= 500:
         return ProfhubError("the server failed (%s): %s" % (status, message), EXIT_UNREACHABLE)
-    return ProfhubError("the server refused the upload (%s): %s" % (status, message), EXIT_REFUSED)
+    return ProfhubError(
+        "the server refused the upload (%s): %s" % (status, message),
+        EXIT_REFUSED,
+        error.code,
+        message,
+    )
 
 
-def upload_files(target, paths, merge=False, name=None):
-    """Uploads .prof files as one run (one file, or merged), returns the links."""
+def upload_files(target, paths, merge=False, name=None, parts=()):
+    """Uploads .prof files as one run (one file, or merged), returns the links. `parts` are
+    the run's JSON parts: [(field, document bytes)]."""
     fields = [("mode", "merge")] if merge else []
     if name is not None:
         fields.append(("name", name))
     fields.extend(("label", "%s=%s" % label) for label in target.labels)
     files = [("file", file_name, path) for path, file_name in paths]
+    files.extend((field, field + ".json", data) for field, data in parts)
     return post_upload(target, files, fields)
+
+
+def _refused_parts(error, parts):
+    """The fields of `parts` the server refused the upload for: all of them for a server older
+    than them (it takes "name", "mode" and "label" fields, "nothing else"), else those a newer
+    one names."""
+    if error.status not in (400, 413) or not error.server_message:
+        return []
+    message = error.server_message
+    fields = [field for field, _ in parts]
+    if "nothing else" in message and "memory" not in message:
+        return fields
+    named = re.findall(r"\b(memory|source|environment) part", message)
+    return [field for field in fields if field in named]
+
+
+def upload_run(target, path, file_name, name, parts):
+    """Uploads one profile with its parts, leaving out those the server refuses (and saying
+    so): a part is never worth losing the profile for."""
+    parts = list(parts)
+    while True:
+        try:
+            return upload_files(target, [(path, file_name)], name=name, parts=parts)
+        except ProfhubError as error:
+            refused = _refused_parts(error, parts)
+            if not refused:
+                raise
+            _say(
+                "the server did not take the %s part%s, so the run goes without: %s"
+                % (" and ".join(refused), "s" if len(refused) > 1 else "", error.server_message)
+            )
+            parts = [part for part in parts if part[0] not in refused]
+
+
+# ---------------------------------------------------------------- the run's record
+# What `run` sends beside the profile (the server's limits, apps/server's memory/source/
+# environment parts): the environment always, the source unless --no-source, memory with --memory.
+
+MEMORY_LINES = 500
+MEMORY_TRACEBACKS = 100
+# Frames of the program kept per allocation: enough to find the enclosing function.
+MEMORY_FRAMES = 10
+MAX_TRACEBACK_LIMIT = 100
+MAX_TEXT = 4096
+MAX_COMMAND_ITEMS = 256
+MAX_SOURCE_FILES = 200
+MAX_SOURCE_FILE_BYTES = 512 * 1024
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+MAX_MEMORY_BYTES = 4 * 1024 * 1024
+MAX_ENVIRONMENT_BYTES = 64 * 1024
+GIT_TIMEOUT = 3
+MEMORY_NOTE = (
+    "Recorded with tracemalloc while cProfile ran: the CPU times include tracemalloc's "
+    "overhead, and the bytes include cProfile's own record of each function it saw."
+)
+
+
+def _json_bytes(document):
+    # A file name that is not UTF-8 holds lone surrogates (surrogateescape): written as the
+    # JSON escape \udcXX, not as bytes that are not UTF-8.
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "backslashreplace")
+
+
+def _fitted(document, max_bytes, lists):
+    """The document as bytes within max_bytes, the `lists` (keys, least needed first) cut by
+    half until it fits: only very long paths or arguments come near the caps."""
+    data = _json_bytes(document)
+    for key in lists:
+        while len(data) > max_bytes and document.get(key):
+            document[key] = document[key][: len(document[key]) // 2]
+            data = _json_bytes(document)
+    return data
+
+
+def _units(text):
+    """The length as the server (JavaScript) counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _fits(text):
+    return len(text) <= MAX_TEXT and _units(text) <= MAX_TEXT
+
+
+def _text(value):
+    """A string as the server takes it: cut to 4096 characters."""
+    value = str(value)
+    if _fits(value):
+        return value
+    value = value[: MAX_TEXT - 1]
+    while _units(value) > MAX_TEXT - 1:  # characters outside the BMP count twice
+        value = value[: len(value) - max(1, (_units(value) - MAX_TEXT + 1) // 2)]
+    return value + "…"
+
+
+def _git(cwd, *args):
+    """`git ARGS` in cwd: its output, or None when git is missing, slow or says no."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ("git", "--no-optional-locks") + args,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            timeout=GIT_TIMEOUT,
+        )
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.decode("utf-8", "replace").strip()
+
+
+def git_state(cwd):
+    """{commit, branch, dirty} of the work tree cwd is in, or None when git cannot tell."""
+    if _git(cwd, "rev-parse", "--is-inside-work-tree") != "true":
+        return None
+    commit = _git(cwd, "rev-parse", "--verify", "-q", "HEAD")
+    if commit is None or not re.match(r"([0-9a-f]{40}|[0-9a-f]{64})\Z", commit):
+        return None  # no commit yet
+    status = _git(cwd, "status", "--porcelain", "--untracked-files=no")
+    if status is None:
+        return None
+    branch = _git(cwd, "symbolic-ref", "--short", "-q", "HEAD")
+    return {"commit": commit, "branch": _text(branch) if branch else None, "dirty": status != ""}
+
+
+def build_environment(command, cwd, memory):
+    """What the run ran on. Taken before the program runs: the tree as it was then."""
+    import platform
+
+    return {
+        "formatVersion": 1,
+        "python": {
+            "version": platform.python_version(),
+            "implementation": platform.python_implementation(),
+        },
+        "platform": {
+            "system": _text(platform.system()),
+            "release": _text(platform.release()),
+            "machine": _text(platform.machine()),
+            "node": _text(platform.node()),
+        },
+        # cProfile.Profile() with no timer argument reads the same clock as time.perf_counter.
+        "profiler": {"name": "cProfile", "clock": "perf_counter"},
+        "command": [_text(item) for item in command[:MAX_COMMAND_ITEMS]],
+        "cwd": _text(cwd),
+        "git": git_state(cwd),
+        "memory": memory,
+    }
+
+
+class MemoryTrace:
+    """tracemalloc around the program: started just before it, read just after it."""
+
+    def __init__(self, as_module):
+        import runpy
+        import tracemalloc
+
+        self._tracemalloc = tracemalloc
+        self._runctx_file = _code_file(cProfile.Profile.runctx)
+        # With -m, runpy's frames and the "<string>" that calls it sit between runctx and the
+        # program.
+        self._runner = {_code_file(runpy.run_module), "<string>"} if as_module else set()
+        self._dropped = {_code_file(_say), self._runctx_file, tracemalloc.__file__}
+        self.limit = None
+        self.totals = None
+        self.snapshot = None
+
+    def start(self):
+        depth = 0
+        frame = sys._getframe()
+        while frame is not None:
+            depth += 1
+            frame = frame.f_back
+        # This stack, then runctx and (with -m) runpy's frames: MEMORY_FRAMES of the program
+        # on top of them.
+        self.limit = min(MAX_TRACEBACK_LIMIT, depth + 5 + MEMORY_FRAMES)
+        self._tracemalloc.start(self.limit)
+
+    def stop(self):
+        tracemalloc = self._tracemalloc
+        if tracemalloc.is_tracing():
+            # Read before the snapshot, which allocates.
+            self.totals = tracemalloc.get_traced_memory()
+            self.snapshot = tracemalloc.take_snapshot()
+            tracemalloc.stop()
+
+    def document(self):
+        """The memory part, or None when the program stopped tracemalloc itself."""
+        if self.snapshot is None:
+            return None
+        import glob
+
+        tracemalloc = self._tracemalloc
+        snapshot = self.snapshot.filter_traces(
+            [tracemalloc.Filter(False, glob.escape(name)) for name in sorted(self._dropped)]
+        )
+        lines = []
+        for stat in snapshot.statistics("lineno"):
+            frame = stat.traceback[0]
+            if _fits(frame.filename):
+                lines.append(_memory_line(frame, stat))
+            if len(lines) == MEMORY_LINES:
+                break
+        current, peak = self.totals
+        return {
+            "formatVersion": 1,
+            "tool": "tracemalloc",
+            "peakBytes": peak,
+            "finalBytes": current,
+            "tracebackLimit": self.limit,
+            "overheadNote": MEMORY_NOTE,
+            "lines": lines,
+            "tracebacks": self._tracebacks(snapshot),
+        }
+
+    def _program_frames(self, frames):
+        """The program's frames of a traceback (oldest first, as Python 3.7+ lists them): what
+        comes after cProfile's runctx (and runpy), which everything the program runs is under."""
+        files = [frame.filename for frame in frames]
+        if self._runctx_file in files:
+            frames = frames[files.index(self._runctx_file) + 1 :]
+        while frames and frames[0].filename in self._runner:
+            frames = frames[1:]
+        return [frame for frame in frames if _fits(frame.filename)]
+
+    def _tracebacks(self, snapshot):
+        merged = {}
+        for stat in snapshot.statistics("traceback"):
+            frames = self._program_frames(list(stat.traceback))
+            if not frames:
+                continue
+            key = tuple((frame.filename, frame.lineno) for frame in reversed(frames))
+            size, count = merged.get(key, (0, 0))
+            merged[key] = (size + stat.size, count + stat.count)
+        ranked = sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))
+        return [
+            {
+                "size": size,
+                "count": count,
+                "frames": [{"file": f, "line": line} for f, line in key[:MAX_TRACEBACK_LIMIT]],
+            }
+            for key, (size, count) in ranked[:MEMORY_TRACEBACKS]
+        ]
+
+
+def _memory_line(frame, stat):
+    return {"file": frame.filename, "line": frame.lineno, "size": stat.size, "count": stat.count}
+
+
+def _library_dirs():
+    """Where installed and standard-library code lives: never the program's own source."""
+    import site
+    import sysconfig
+
+    dirs = set()
+    for scheme_dir in sysconfig.get_paths().values():
+        dirs.add(scheme_dir)
+    for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}:
+        paths = sysconfig.get_paths(vars={"base": prefix, "platbase": prefix})
+        dirs.update(paths[key] for key in ("stdlib", "platstdlib", "purelib", "platlib"))
+    if sys.prefix != sys.base_prefix:  # a virtualenv is active: all of it is installed code
+        dirs.add(sys.prefix)
+    try:
+        dirs.update(site.getsitepackages())
+        dirs.add(site.getusersitepackages())
+    except AttributeError:  # an old virtualenv's site module
+        pass
+    return [os.path.realpath(folder) for folder in dirs if folder]
+
+
+def _is_within(path, folder):
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _is_own_file(path, cwd, libraries):
+    """Is the file (a real path) the program's: under cwd, in no library nor virtualenv?"""
+    if not _is_within(path, cwd) or any(_is_within(path, lib) for lib in libraries):
+        return False
+    parts = path[len(cwd) :].split(os.sep)
+    if any(part in ("site-packages", "dist-packages") for part in parts):
+        return False
+    # A virtualenv under cwd that is not the one running (its folder holds pyvenv.cfg).
+    folder = os.path.dirname(path)
+    while _is_within(folder, cwd) and folder != cwd:
+        if os.path.isfile(os.path.join(folder, "pyvenv.cfg")):
+            return False
+        folder = os.path.dirname(folder)
+    return True
+
+
+def build_source(files, cwd):
+    """The source part for the program's own files among `files` (as cProfile recorded them):
+    (document or None, [(file, why not sent)])."""
+    real_cwd = os.path.realpath(cwd)
+    libraries = _library_dirs()
+    profhub_file = os.path.realpath(_code_file(_say))
+    candidates = []
+    for name in sorted(set(files)):
+        if not name or name == "~" or name.startswith("<") or not _fits(name):
+            continue  # built-ins, and code that never was a file
+        real = os.path.realpath(os.path.join(cwd, name))
+        if real == profhub_file or not _is_own_file(real, real_cwd, libraries):
+            continue
+        try:
+            with open(real, encoding="utf-8-sig", errors="replace") as f:
+                text = f.read()
+        except (OSError, ValueError):
+            continue
+        entry = _json_bytes({"path": name, "text": text})
+        candidates.append((len(entry), len(text.encode("utf-8")), name, text))
+    # Smallest first, so that what the caps leave out is the largest.
+    candidates.sort(key=lambda item: (item[0], item[2]))
+    sent, skipped, total = [], [], 0
+    for entry_size, text_size, name, text in candidates:
+        if text_size > MAX_SOURCE_FILE_BYTES:
+            skipped.append((name, "over %d KB" % (MAX_SOURCE_FILE_BYTES // 1024)))
+        elif len(sent) == MAX_SOURCE_FILES:
+            skipped.append((name, "over %d files" % MAX_SOURCE_FILES))
+        elif total + entry_size + 64 > MAX_SOURCE_BYTES:
+            skipped.append((name, "over %d MB in all" % (MAX_SOURCE_BYTES >> 20)))
+        else:
+            total += entry_size + 1
+            sent.append({"path": name, "text": text})
+    document = {"formatVersion": 1, "files": sent} if sent else None
+    return document, skipped
+
 
 
 # ---------------------------------------------------------------- run
@@ -361,8 +725,9 @@ def _prepare_script(path):
     return code, module
 
 
-def profile_program(program, as_module):
-    """Runs the program under cProfile. Returns (profile, exit code, exception or None)."""
+def profile_program(program, as_module, memory=None):
+    """Runs the program under cProfile (and `memory`, a MemoryTrace, when given). Returns
+    (profile, exit code, exception or None)."""
     if as_module:
         import runpy
 
@@ -387,7 +752,13 @@ def profile_program(program, as_module):
     sys.argv[:] = program
     profile = cProfile.Profile()
     try:
-        profile.runctx(code, namespace, None)
+        if memory is not None:
+            memory.start()
+        try:
+            profile.runctx(code, namespace, None)
+        finally:
+            if memory is not None:
+                memory.stop()
     except SystemExit as error:
         return profile, error.code, None
     except KeyboardInterrupt as error:
@@ -417,9 +788,10 @@ def _check_writable(path):
         raise ProfhubError("-o %s: not allowed to write there" % path, EXIT_USAGE)
 
 
-def upload_profile(target, profile, file_name, name, output=None):
-    """Writes the profile (to `output`, else a temp file) and uploads it: (link, 0), or
-    (None, exit code) once the failure and where the profile is kept have been said."""
+def upload_profile(target, profile, file_name, name, output=None, parts=()):
+    """Writes the profile (to `output`, else a temp file) and uploads it with its JSON parts:
+    (link, 0), or (None, exit code) once the failure and where the profile is kept have been
+    said."""
     if output is None:
         fd, path = tempfile.mkstemp(prefix="profhub-", suffix=".prof")
         os.close(fd)
@@ -427,7 +799,7 @@ def upload_profile(target, profile, file_name, name, output=None):
         path = output
     profile.dump_stats(path)
     try:
-        [link] = upload_files(target, [(path, file_name)], name=name)
+        [link] = upload_run(target, path, file_name, name, parts)
     except (ProfhubError, KeyboardInterrupt) as error:
         if isinstance(error, KeyboardInterrupt):
             error = ProfhubError("the upload was interrupted", 130)
@@ -487,11 +859,19 @@ def command_run(args):
     name = args.name or _truncate("-m " + base if args.module else base)
     file_name = re.sub(r"\.pyw?$", "", base) + ".prof"
 
-    profile, code, error = profile_program(program, args.module)
+    cwd = os.getcwd()
+    command = program[:1] if args.hide_args else list(program)
+    if args.module:
+        command.insert(0, "-m")
+    environment = _quietly("environment", build_environment, command, cwd, args.memory)
+    memory = MemoryTrace(args.module) if args.memory else None
+
+    profile, code, error = profile_program(program, args.module, memory)
     sys.stdout.flush()
     if error is not None:
         sys.excepthook(type(error), error, error.__traceback__)
-    link, upload_code = upload_profile(target, profile, file_name, name, output)
+    parts = run_parts(profile, cwd, environment, memory, not args.no_source)
+    link, upload_code = upload_profile(target, profile, file_name, name, output, parts)
     if link is None:
         # The program's own failure says more than the upload's.
         raise SystemExit(code if code not in (None, 0) else upload_code)
@@ -499,6 +879,43 @@ def command_run(args):
         open_in_browser(link)
     _print_link(link)
     raise SystemExit(code)
+
+
+def run_parts(profile, cwd, environment, memory, with_source):
+    """The JSON parts sent with the profile: [(field, bytes)]. None of them fails the run."""
+    parts = []
+    if memory is not None:
+        document = _quietly("memory data", memory.document)
+        if document is None and memory.snapshot is None:
+            _say("no memory data: the program stopped tracemalloc itself")
+        elif document is not None:
+            data = _fitted(document, MAX_MEMORY_BYTES, ("tracebacks", "lines"))
+            parts.append(("memory", data))
+    if with_source:
+        profile.create_stats()
+        files = [file for file, _, _ in profile.stats]
+        found = _quietly("source", build_source, files, cwd)
+        if found is not None:
+            document, skipped = found
+            if skipped:
+                _say(
+                    "source not sent for %d file(s), over the limits: %s"
+                    % (len(skipped), "; ".join("%s (%s)" % item for item in skipped[:10]))
+                )
+            if document is not None:
+                parts.append(("source", _json_bytes(document)))
+    if environment is not None:
+        parts.append(("environment", _fitted(environment, MAX_ENVIRONMENT_BYTES, ("command",))))
+    return parts
+
+
+def _quietly(what, function, *args):
+    """function(*args), or None once a failure has been said: a part is never worth the run."""
+    try:
+        return function(*args)
+    except Exception as error:
+        _say("could not record the %s (%s: %s)" % (what, error.__class__.__name__, error))
+        return None
 
 
 def _truncate(text):
@@ -571,6 +988,21 @@ def build_parser():
     )
     _add_target_options(run)
     run.add_argument("--no-open", action="store_true", help="do not open the run in a browser")
+    run.add_argument(
+        "--memory",
+        action="store_true",
+        help="also trace allocations with tracemalloc (slower; the CPU times include it)",
+    )
+    run.add_argument(
+        "--no-source",
+        action="store_true",
+        help="do not send the source of the program's own files",
+    )
+    run.add_argument(
+        "--hide-args",
+        action="store_true",
+        help="send the command without the program's arguments (they may hold secrets)",
+    )
     run.add_argument("-o", "--output", metavar="FILE", help="also keep the profile in FILE")
     run.add_argument("-m", dest="module", action="store_true", help="profile a library module")
     run.add_argument(

@@ -32,6 +32,12 @@ export function isApiError(error: unknown): error is ApiError {
   return typeof error === 'object' && error !== null && API_ERROR in error
 }
 
+/** Untrusted text in a message: quoted, and cut so that a huge field cannot flood the reply. */
+export function quoteForMessage(text: string): string {
+  const chars = Array.from(text)
+  return JSON.stringify(chars.length > 80 ? `${chars.slice(0, 80).join('')}…` : text)
+}
+
 export function runNotFound(): ApiError {
   return new ApiError(
     404,

@@ -90,6 +90,30 @@ function keepRecent(
   return Object.fromEntries(entries.slice(-KEEP_PROFILES))
 }
 
+/** Loads a run's memory document once (null when it has none). */
+export function ensureMemoryLoaded(id: string): void {
+  if (get().memory[id] !== undefined) return
+  set((s) => ({ memory: { ...s.memory, [id]: { status: 'loading' } } }))
+  void settle(api.getMemory(id)).then((memory) =>
+    set((s) => ({ memory: { ...s.memory, [id]: memory } })),
+  )
+}
+
+/** The store's key of one file's source in one run. */
+export function sourceKey(id: string, file: string): string {
+  return `${id}\n${file}`
+}
+
+/** Loads one file's uploaded source once (null when the run has none for it). */
+export function ensureSourceLoaded(id: string, file: string): void {
+  const key = sourceKey(id, file)
+  if (get().sources[key] !== undefined) return
+  set((s) => ({ sources: { ...s.sources, [key]: { status: 'loading' } } }))
+  void settle(api.getSource(id, file)).then((source) =>
+    set((s) => ({ sources: { ...s.sources, [key]: source } })),
+  )
+}
+
 /** Renames a run; throws the ApiError (shown by the caller, which keeps the editor open). */
 export async function renameRun(id: string, name: string): Promise<Run> {
   const run = await api.renameRun(id, name)

@@ -11,6 +11,7 @@ import type {
 } from '@profhub/api'
 import type { StoredProfileDocument } from '@profhub/profile'
 import { currentToken, requestToken } from './access-token.ts'
+import type { MemoryDocument } from './memory.ts'
 
 /**
  * Typed wrappers around profhub's HTTP API (the API contract). Every failure becomes an `ApiError`
@@ -129,7 +130,7 @@ const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`
 
 /** `askToken`: on a 401, ask for the access token (the run list page; not a run's page). */
 export function listRuns(
-  query: RunListQuery = {},
+  query: RunListQuery & { labels?: readonly string[] } = {},
   { askToken = false }: { askToken?: boolean } = {},
 ): Promise<RunList> {
   const params = new URLSearchParams()
@@ -138,6 +139,7 @@ export function listRuns(
   if (query.q) params.set('q', query.q)
   if (query.sort !== undefined) params.set('sort', query.sort)
   if (query.order !== undefined) params.set('order', query.order)
+  for (const label of query.labels ?? []) params.append('label', label)
   const qs = params.toString()
   return request(qs === '' ? '/api/runs' : `/api/runs?${qs}`, {}, askToken)
 }
@@ -148,6 +150,39 @@ export function getRun(id: string): Promise<Run> {
 
 export function getProfile(id: string): Promise<StoredProfileDocument> {
   return request(`${runPath(id)}/profile`)
+}
+
+/** The run's memory document, or null when it has none (the server's 404). */
+export async function getMemory(id: string): Promise<MemoryDocument | null> {
+  try {
+    return await request<MemoryDocument>(`${runPath(id)}/memory`)
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null
+    throw error
+  }
+}
+
+/**
+ * The uploaded source of one of the run's files (`file` exactly as in the stats), or null when
+ * the run has none for it. Plain text: shown as text, never parsed.
+ */
+export async function getSource(id: string, file: string): Promise<string | null> {
+  const path = `${runPath(id)}/source?file=${encodeURIComponent(file)}`
+  let response: Response
+  try {
+    response = await fetch(path, { headers: { accept: 'text/plain' } })
+  } catch {
+    throw networkError()
+  }
+  let text: string
+  try {
+    text = await response.text()
+  } catch {
+    throw networkError()
+  }
+  if (response.ok) return text
+  if (response.status === 404) return null
+  throw errorFromBody(response.status, parseJson(text))
 }
 
 export function renameRun(id: string, name: string): Promise<Run> {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatCount, formatPstatsHeader, formatRelativeTime } from './format.ts'
+import {
+  formatBytes,
+  formatBytesChange,
+  formatCount,
+  formatExactBytes,
+  formatPstatsHeader,
+  formatRelativeTime,
+} from './format.ts'
 
 describe('formatPstatsHeader', () => {
   it('reads like pstats', () => {
@@ -27,6 +34,16 @@ describe('formatCount / formatBytes', () => {
     expect(formatBytes(24_809)).toBe('24.2 KB')
     expect(formatBytes(1_468_006)).toBe('1.4 MB')
     expect(formatBytes(200 * 1024 * 1024)).toBe('200 MB')
+  })
+})
+
+describe('formatBytesChange / formatExactBytes', () => {
+  it('signs a change and keeps the exact count readable', () => {
+    expect(formatBytesChange(5 * 1024 * 1024)).toBe('+5.0 MB')
+    expect(formatBytesChange(-812)).toBe('-812 B')
+    expect(formatBytesChange(0)).toBe('0 B')
+    expect(formatExactBytes(28_640_123)).toBe('28,640,123 bytes')
+    expect(formatExactBytes(1)).toBe('1 byte')
   })
 })
 

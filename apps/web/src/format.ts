@@ -32,6 +32,17 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`
 }
 
+/** A change in bytes with its sign: `+1.2 MB`, `-812 B`, `0 B`. */
+export function formatBytesChange(bytes: number): string {
+  if (bytes === 0) return '0 B'
+  return `${bytes > 0 ? '+' : '-'}${formatBytes(Math.abs(bytes))}`
+}
+
+/** `28,640,123 bytes`: the exact number beside a rounded one. */
+export function formatExactBytes(bytes: number): string {
+  return `${formatCount(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`
+}
+
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' })
 
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [

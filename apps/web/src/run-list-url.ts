@@ -4,7 +4,7 @@ import type { RunSort, SortOrder } from '@profhub/api'
  * The run list's search and sort in its URL, so that a copied link reopens the same list and
  * Back returns to it:
  *
- *   /?q=nightly&sort=totalTime&dir=asc
+ *   /?q=nightly&sort=totalTime&dir=asc&label=branch%3Dmain&label=python%3D3.13
  *
  * Pure, like url-state.ts: `URL` in, query out, and back; bad values fall back to the defaults
  * (people edit URLs). Defaults are left out, so the default list is the bare `/`; `dir` is left
@@ -20,6 +20,8 @@ export interface ListSort {
 export interface ListQuery extends ListSort {
   /** The search as sent (trimmed); '' lists every run. */
   q: string
+  /** `KEY=VALUE` labels a run must all have (`GET /api/runs?label=`), in the order added. */
+  labels: string[]
 }
 
 const SORTS: readonly RunSort[] = ['created', 'name', 'totalTime']
@@ -30,7 +32,20 @@ export const MAX_QUERY_LENGTH = 1000
 /** The server's default listing: newest first. */
 export const DEFAULT_SORT: ListSort = { sort: 'created', order: 'desc' }
 
-export const DEFAULT_LIST_QUERY: ListQuery = { q: '', ...DEFAULT_SORT }
+export const DEFAULT_LIST_QUERY: ListQuery = { q: '', labels: [], ...DEFAULT_SORT }
+
+/** Label filters one list may have (each is a condition every run must meet). */
+export const MAX_LABEL_FILTERS = 10
+
+/** A label as the server takes it: a key of 1–64 `A-Z a-z 0-9 _ . : / -`, `=`, a value. */
+export function isLabelFilter(raw: string): boolean {
+  return /^[A-Za-z0-9_.:/-]{1,64}=/.test(raw) && raw.length <= 64 + 1 + 500
+}
+
+/** `labels` with `label` added (once) at the end. */
+export function withLabel(labels: readonly string[], label: string): string[] {
+  return labels.includes(label) ? [...labels] : [...labels, label].slice(0, MAX_LABEL_FILTERS)
+}
 
 /** A column's first click: names A→Z, times and dates largest/newest first. */
 export function defaultOrder(sort: RunSort): SortOrder {
@@ -48,7 +63,11 @@ export function listQueryFromUrl(url: URL): ListQuery {
   const rawDir = params.get('dir')
   const order = rawDir === 'asc' || rawDir === 'desc' ? rawDir : defaultOrder(sort)
   const q = (params.get('q') ?? '').trim().slice(0, MAX_QUERY_LENGTH)
-  return { q, sort, order }
+  const labels = params
+    .getAll('label')
+    .filter(isLabelFilter)
+    .reduce<string[]>((kept, label) => withLabel(kept, label), [])
+  return { q, sort, order, labels }
 }
 
 export function urlFromListQuery(query: ListQuery): string {
@@ -56,10 +75,17 @@ export function urlFromListQuery(query: ListQuery): string {
   if (query.q !== '') params.set('q', query.q)
   if (query.sort !== DEFAULT_SORT.sort) params.set('sort', query.sort)
   if (query.order !== defaultOrder(query.sort)) params.set('dir', query.order)
+  for (const label of query.labels) params.append('label', label)
   const search = params.toString()
   return search === '' ? '/' : `/?${search}`
 }
 
 export function isSameListQuery(a: ListQuery, b: ListQuery): boolean {
-  return a.q === b.q && a.sort === b.sort && a.order === b.order
+  return (
+    a.q === b.q &&
+    a.sort === b.sort &&
+    a.order === b.order &&
+    a.labels.length === b.labels.length &&
+    a.labels.every((label, i) => label === b.labels[i])
+  )
 }

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { Run, RunSummary } from '@profhub/api'
 import type { ProfileDocument } from '@profhub/profile'
 import type { ApiError } from './api.ts'
+import type { MemoryDocument } from './memory.ts'
 import type { Route } from './url-state.ts'
 
 /**
@@ -26,6 +27,10 @@ export interface AppState {
   route: Route
   runs: Record<string, Loadable<Run>>
   profiles: Record<string, Loadable<ProfileDocument>>
+  /** Each run's memory document; `null`: the run has none. */
+  memory: Record<string, Loadable<MemoryDocument | null>>
+  /** Uploaded source by `sourceKey(run, file)`; `null`: none for that file. */
+  sources: Record<string, Loadable<string | null>>
   runList: RunListState
 }
 
@@ -33,5 +38,7 @@ export const useAppStore = create<AppState>()(() => ({
   route: { page: 'runs' },
   runs: {},
   profiles: {},
+  memory: {},
+  sources: {},
   runList: { status: 'idle', runs: [], nextCursor: null, loadingMore: false, error: null },
 }))

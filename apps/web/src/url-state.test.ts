@@ -62,6 +62,7 @@ describe('round trips', () => {
     ['table tab', { tab: 'table' }],
     ['icicle tab', { tab: 'icicle' }],
     ['butterfly tab', { tab: 'butterfly' }],
+    ['memory tab', { tab: 'memory' }],
     ['focus', { focus: 'abc.0.zzzzzzz' }],
     ['depth', { depth: 1 }],
     ['deepest', { depth: 100 }],
@@ -260,6 +261,10 @@ describe('the compare view', () => {
     ['a link from a newer version', `?v=${URL_VERSION + 1}&tab=icicle&sort=ncalls-change`],
   ])('falls back to defaults for %s', (_label, query) => {
     expect(read(`/compare/${RUN}/${OTHER}${query}`)).toEqual(compared)
+  })
+
+  it('has no Memory tab: its memory change is in the header', () => {
+    expect(read(`/compare/${RUN}/${OTHER}?v=2&tab=memory`)).toEqual(compared)
   })
 
   it('keeps the butterfly tab', () => {

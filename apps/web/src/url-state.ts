@@ -30,7 +30,7 @@ import { defaultTableDirection, isTableSortKey, type TableSortKey } from './tabl
 
 export const URL_VERSION = 2
 
-export const TABS = ['sunburst', 'icicle', 'table', 'butterfly'] as const
+export const TABS = ['sunburst', 'icicle', 'table', 'butterfly', 'memory'] as const
 export type Tab = (typeof TABS)[number]
 /** The compare view's tabs. */
 export const COMPARE_TABS = [

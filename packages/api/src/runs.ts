@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { SourceFormatSchema, SummarySchema } from './profile-document.ts'
+import { RunEnvironmentSchema } from './run-extras.ts'
 
 // The HTTP contract of /api/runs (the README's API section). The server validates requests and serializes
 // responses with these; the web app imports the static types only.
@@ -31,6 +32,8 @@ export const RunSummarySchema = Type.Object({
   note: Type.String(),
   /** Always sent by the server; optional here so that summaries made by clients may omit it. */
   labels: Type.Optional(RunLabelsSchema),
+  /** Always sent by the server (guessed when none was uploaded); optional as `labels` is. */
+  environment: Type.Optional(RunEnvironmentSchema),
 })
 
 export const SourceFileSchema = Type.Object({
@@ -59,6 +62,12 @@ export const RunSchema = Type.Object({
   source: RunSourceSchema,
   note: Type.String(),
   labels: RunLabelsSchema,
+  /** What the run ran on: as uploaded, or `guessed: true` from the profile. Additive. */
+  environment: RunEnvironmentSchema,
+  /** Whether `GET /api/runs/:id/memory` has a document. Additive. */
+  hasMemory: Type.Boolean(),
+  /** The paths (as in the stats) whose text `GET /api/runs/:id/source?file=` has. Additive. */
+  sourceFiles: Type.Array(Type.String()),
 })
 
 export const CreatedRunSchema = Type.Object({
@@ -71,6 +80,12 @@ export const CreatedRunSchema = Type.Object({
   source: RunSourceSchema,
   note: Type.String(),
   labels: RunLabelsSchema,
+  /** What the run ran on: as uploaded, or `guessed: true` from the profile. Additive. */
+  environment: RunEnvironmentSchema,
+  /** Whether `GET /api/runs/:id/memory` has a document. Additive. */
+  hasMemory: Type.Boolean(),
+  /** The paths (as in the stats) whose text `GET /api/runs/:id/source?file=` has. Additive. */
+  sourceFiles: Type.Array(Type.String()),
 })
 
 /** `POST /api/runs` with several files and `mode=separate`: one run per file, in upload order. */
@@ -97,6 +112,8 @@ export const RunListQuerySchema = Type.Object({
   sort: Type.Optional(RunSortSchema),
   /** Default: `desc` for `created` and `totalTime`, `asc` for `name`. */
   order: Type.Optional(SortOrderSchema),
+  /** `KEY=VALUE`, repeatable: runs that have every one of these labels. */
+  label: Type.Optional(Type.Array(Type.String({ maxLength: 600 }), { maxItems: 50 })),
 })
 
 export const RunListSchema = Type.Object({

@@ -26,3 +26,14 @@ export async function moveFileDurably(from: string, dir: string, name: string): 
   await rename(from, path.join(dir, name))
   await syncDirectory(dir)
 }
+
+/** Writes `text` as `dir/name` (a new file), flushed; the caller syncs `dir` afterwards. */
+export async function writeNewFileDurably(dir: string, name: string, text: string): Promise<void> {
+  const handle = await open(path.join(dir, name), 'wx')
+  try {
+    await handle.writeFile(text, 'utf8')
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}

@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.ts'
+import { ApiError, quoteForMessage as quote } from '../errors.ts'
 
 // Labels are `KEY=VALUE` pairs sent with an upload (repeated multipart `label` fields), kept
 // with the run and returned as `labels: {KEY: VALUE}`. Keys are restricted so that they can
@@ -57,10 +57,4 @@ export function labelTooLong(key?: string): ApiError {
     400,
     `${key === undefined ? 'A label' : `The label ${quote(key)}`} is too long: values may have at most ${MAX_LABEL_VALUE_LENGTH} characters.`,
   )
-}
-
-/** Untrusted text in a message: quoted, and cut so that a huge field cannot flood the reply. */
-function quote(text: string): string {
-  const chars = Array.from(text)
-  return JSON.stringify(chars.length > 80 ? `${chars.slice(0, 80).join('')}…` : text)
 }

@@ -8,6 +8,16 @@ import { MAX_FILES_PER_UPLOAD, type UploadMode } from '@profhub/api'
 import { ApiError, isApiError } from '../errors.ts'
 import { diskFullError, isDiskFull } from './disk-full.ts'
 import { LabelSet, labelTooLong } from './labels.ts'
+import {
+  emptyExtras,
+  type ExtraPartName,
+  isExtraPart,
+  maxBytesOf,
+  parseExtraPart,
+  partTooLarge,
+  readCapped,
+  type RunExtras,
+} from './run-parts.ts'
 
 export interface ReceivedFile {
   /** The bytes, in the upload directory; the caller moves or removes the file. */
@@ -26,15 +36,21 @@ export interface ReceivedUpload {
   mode: UploadMode
   /** The `label` fields (`KEY=VALUE`, repeated), for every run the upload makes. */
   labels: Record<string, string>
+  /** The optional parts 'memory', 'source' and 'environment', checked (run-parts.ts). */
+  extras: RunExtras
 }
 
 export const MAX_NAME_LENGTH = 200
 const MAX_FILE_NAME_LENGTH = 255
+/** What a `name` or `label` field may hold (other fields may be bigger: the JSON parts). */
+const MAX_TEXT_FIELD_BYTES = 4096
 
 /**
  * Streams each multipart `file` part to a temp file (never into memory) and collects the
- * optional `name`, `mode` and `label` fields, which may come before or after the files. MAX_UPLOAD_MB
- * bounds the files together. Leaves no file behind when it throws.
+ * optional `name`, `mode` and `label` fields and the `memory`, `source` and `environment` parts
+ * (file parts or plain fields, each read up to its byte cap and checked), which may come before
+ * or after the files. MAX_UPLOAD_MB bounds the files together. Leaves no file behind when it
+ * throws.
  */
 export async function receiveUpload(
   request: FastifyRequest,
@@ -47,14 +63,27 @@ export async function receiveUpload(
   let name: string | null = null
   let mode: UploadMode = 'separate'
   const labels = new LabelSet()
+  const extras = emptyExtras()
+  const setExtra = (name: ExtraPartName, sent: unknown) => {
+    if (extras[name] !== null) {
+      throw new ApiError(400, `The ${name} part is sent twice: send it once.`)
+    }
+    ;(extras as Record<ExtraPartName, unknown>)[name] = parseExtraPart(name, sent)
+  }
   let total = 0
   try {
     for await (const part of request.parts()) {
-      if (part.type === 'file') {
+      if (part.type === 'file' && isExtraPart(part.fieldname)) {
+        const bytes = await readCapped(part.file, maxBytesOf(part.fieldname))
+        if (bytes === null) throw partTooLarge(part.fieldname)
+        setExtra(part.fieldname, bytes)
+      } else if (part.type === 'file') {
         if (part.fieldname !== 'file') {
           part.file.resume()
           continue
         }
+        // The parser's own limit counts the JSON parts too (multipart.ts): this one, files.
+        if (files.length === MAX_FILES_PER_UPLOAD) throw tooManyFiles()
         const tempPath = path.join(uploadDir, `${randomBytes(12).toString('hex')}.upload`)
         tempPaths.push(tempPath)
         let overTotal = false
@@ -79,13 +108,17 @@ export async function receiveUpload(
           fileName: truncate(parseFileName(part.filename), MAX_FILE_NAME_LENGTH),
           size,
         })
+      } else if (isExtraPart(part.fieldname)) {
+        // A field holds at most MAX_EXTRA_PART_BYTES (multipart.ts): cut there means too big.
+        if (part.valueTruncated) throw partTooLarge(part.fieldname)
+        setExtra(part.fieldname, part.value)
       } else if (part.fieldname === 'name') {
-        if (part.valueTruncated) throw nameTooLong()
+        if (part.valueTruncated || isLongField(part.value)) throw nameTooLong()
         name = parseName(String(part.value))
       } else if (part.fieldname === 'mode') {
         mode = parseMode(String(part.value))
       } else if (part.fieldname === 'label') {
-        if (part.valueTruncated) throw labelTooLong()
+        if (part.valueTruncated || isLongField(part.value)) throw labelTooLong()
         labels.add(String(part.value))
       }
     }
@@ -99,11 +132,16 @@ export async function receiveUpload(
         'The upload has no file: send the .prof file in a multipart field named "file". A part whose name or file name contains a line break is not read: rename the file.',
       )
     }
-    return { files, name, mode, labels: labels.toObject() }
+    return { files, name, mode, labels: labels.toObject(), extras }
   } catch (error) {
     await Promise.all(tempPaths.map((tempPath) => rm(tempPath, { force: true })))
     throw translateMultipartError(error, maxUploadMb)
   }
+}
+
+/** A text field longer than such a field may be (the parser's own cap is the JSON parts'). */
+function isLongField(value: unknown): boolean {
+  return typeof value !== 'string' || Buffer.byteLength(value, 'utf8') > MAX_TEXT_FIELD_BYTES
 }
 
 function parseMode(value: string): UploadMode {
@@ -158,6 +196,13 @@ function tooLarge(maxUploadMb: number, several = false): ApiError {
   )
 }
 
+function tooManyFiles(): ApiError {
+  return new ApiError(
+    400,
+    `Send at most ${MAX_FILES_PER_UPLOAD} files in one upload (fields named "file").`,
+  )
+}
+
 function nameTooLong(): ApiError {
   return new ApiError(400, `The name is longer than ${MAX_NAME_LENGTH} characters.`)
 }
@@ -169,17 +214,18 @@ function translateMultipartError(error: unknown, maxUploadMb: number): unknown {
     case 'FST_REQ_FILE_TOO_LARGE':
       return tooLarge(maxUploadMb)
     case 'FST_FILES_LIMIT':
+      return tooManyFiles()
+    case 'FST_INVALID_JSON_FIELD_ERROR':
       return new ApiError(
         400,
-        `Send at most ${MAX_FILES_PER_UPLOAD} files in one upload (fields named "file").`,
+        'A field sent with Content-Type application/json is not JSON: send the memory, source and environment parts as profhub.py run writes them.',
       )
     case 'FST_PARTS_LIMIT':
     case 'FST_FIELDS_LIMIT':
     case 'FST_PROTO_VIOLATION':
-    case 'FST_INVALID_JSON_FIELD_ERROR':
       return new ApiError(
         400,
-        'Send the files in fields named "file" and, optionally, "name", "mode" and "label" fields; nothing else.',
+        'Send the files in fields named "file" and, optionally, "name", "mode", "label", "memory", "source" and "environment" fields; nothing else.',
       )
     case 'FST_MP_PREMATURE_CLOSE':
     case undefined:

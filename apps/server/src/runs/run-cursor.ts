@@ -13,6 +13,8 @@ export interface RunListQueryKey {
   sort: RunSort
   order: SortOrder
   q: string
+  /** The label filter (`[key, value]` pairs); absent or [] for none. */
+  labels?: [string, string][]
 }
 
 const VERSION = 2
@@ -45,7 +47,7 @@ function parseVersion1(value: unknown[], query: RunListQueryKey): RunPosition {
   const [createdAt, id] = value
   if (typeof createdAt !== 'string' || !isIsoTimestamp(createdAt)) throw invalidCursor()
   if (typeof id !== 'string' || !isRunId(id)) throw invalidCursor()
-  if (query.sort !== 'created' || query.order !== 'desc' || query.q !== '') {
+  if (query.sort !== 'created' || query.order !== 'desc' || query.q !== '' || hasLabels(query)) {
     throw otherQueryCursor()
   }
   return { key: createdAt, id }
@@ -62,12 +64,17 @@ function isSortKey(key: unknown, sort: RunSort): key is string | number {
   }
 }
 
-/** Short and fixed-length whatever `q` is: the cursor must fit in a URL. */
+function hasLabels(query: RunListQueryKey): boolean {
+  return query.labels !== undefined && query.labels.length > 0
+}
+
+/**
+ * Short and fixed-length whatever `q` is: the cursor must fit in a URL. The labels count only
+ * when there are some, so that cursors made before the label filter existed still work.
+ */
 function fingerprint(query: RunListQueryKey): string {
-  return createHash('sha256')
-    .update(JSON.stringify([query.sort, query.order, query.q]))
-    .digest('base64url')
-    .slice(0, 16)
+  const key = [query.sort, query.order, query.q, ...(hasLabels(query) ? [query.labels] : [])]
+  return createHash('sha256').update(JSON.stringify(key)).digest('base64url').slice(0, 16)
 }
 
 function isIsoTimestamp(text: string): boolean {

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import type { Run, RunSort, SortOrder } from '@profhub/api'
 import type { ProfileMeta } from '../converter/profile-workers.ts'
+import type { RunExtras } from './run-parts.ts'
 import type { StatsTable } from './stats-table.ts'
 
 /**
@@ -31,6 +32,13 @@ export interface RunStore {
    * instead, or null while there is none (the store then makes one).
    */
   openProfileJson(id: string, encoding?: 'br'): Promise<StoredBlob | null>
+  /** The run's memory document (JSON as stored), or null if the run or the document is absent. */
+  openMemory(id: string): Promise<StoredBlob | null>
+  /**
+   * The text of one source file of the run (`path` as in the stats), or null if the run has no
+   * source for it (`Run.sourceFiles` lists those it has).
+   */
+  readSource(id: string, path: string): Promise<string | null>
   /** The bytes of the run's `index`th uploaded file (0: the first; merged runs have several). */
   openOriginal(id: string, index?: number): Promise<StoredBlob | null>
   /** Waits for the work a store does after answering (compressed copies of new runs). */
@@ -58,6 +66,11 @@ export interface NewRun {
   profilePath: string
   /** `KEY: VALUE` pairs sent with the upload (checked by `labels.ts`); `{}` for none. */
   labels: Record<string, string>
+  /**
+   * The checked `memory`, `source` and `environment` parts (null: not sent). A run without an
+   * environment answers one guessed from its profile (`guessEnvironment`).
+   */
+  extras: RunExtras
 }
 
 export interface RunChanges {
@@ -71,6 +84,8 @@ export interface RunListOptions {
   order: SortOrder
   /** Keeps runs whose name contains this, case-insensitively; '' keeps all. */
   q: string
+  /** Keeps runs that have every one of these labels (`[key, value]`); [] keeps all. */
+  labels: [string, string][]
   after: RunPosition | null
 }
 

@@ -1,4 +1,4 @@
-import type { Run, SourceFile } from '@profhub/api'
+import type { Run, RunEnvironment, SourceFile } from '@profhub/api'
 import type { RunListOptions, RunPosition } from './run-store.ts'
 
 /** A row of the `runs` table (sqlite-schema.ts), as better-sqlite3 reads it. */
@@ -15,6 +15,11 @@ export interface RunRow {
   source_files: string | null
   total_time: number
   labels: string
+  /** JSON, as uploaded; null: guessed from the profile. */
+  environment: string | null
+  has_memory: number
+  /** JSON array of the paths in source.json. */
+  source_paths: string
 }
 
 /** Where a row is in the list sorted by `sort`: the cursor's key. */
@@ -42,5 +47,28 @@ export function toRun(row: RunRow): Run {
     },
     note: row.note,
     labels: JSON.parse(row.labels) as Run['labels'],
+    environment:
+      row.environment === null
+        ? guessEnvironment(row.source_format, row.python_version)
+        : (JSON.parse(row.environment) as RunEnvironment),
+    hasMemory: row.has_memory === 1,
+    sourceFiles: JSON.parse(row.source_paths) as string[],
+  }
+}
+
+/**
+ * What the server knows of a run uploaded without an environment (a plain .prof, or a run
+ * stored before environments existed): the Python version the profile tells, if any, and the
+ * profiler that wrote it.
+ */
+export function guessEnvironment(
+  sourceFormat: string,
+  pythonVersion: string | null,
+): RunEnvironment {
+  return {
+    formatVersion: 1,
+    python: { version: pythonVersion },
+    profiler: { name: sourceFormat },
+    guessed: true,
   }
 }

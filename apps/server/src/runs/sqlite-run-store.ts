@@ -1,9 +1,9 @@
-import { mkdir, open, readdir, rm } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import type { Run, SourceFile } from '@profhub/api'
+import type { Run, SourceBundle, SourceFile } from '@profhub/api'
 import { CompressedCopies } from './compressed-copies.ts'
-import { moveFileDurably, syncDirectory } from './durable-files.ts'
+import { moveFileDurably, syncDirectory, writeNewFileDurably } from './durable-files.ts'
 import { ProfileCache } from './profile-cache.ts'
 import { createRunId } from './run-id.ts'
 import type { StatsTable } from './stats-table.ts'
@@ -24,10 +24,14 @@ import { positionOf, type RunRow, toRun } from './sqlite-rows.ts'
 //   runs/<id>/original-<i>.prof the other files of a merged run, i = 1, 2, … in upload order
 //   runs/<id>/profile.json      the converted document
 //   runs/<id>/profile.json.br   its brotli copy, made after the run is stored (compressed-copies.ts)
+//   runs/<id>/memory.json       the `memory` part as checked and re-serialized (if sent)
+//   runs/<id>/source.json       the `source` part, likewise: {formatVersion, files: [{path, text}]}
 // A run's files are made durable before its row is inserted, and its row is deleted before
 // its files, so the row is the commit point: a directory without a row is garbage.
 
 const PROFILE_FILE = 'profile.json'
+const MEMORY_FILE = 'memory.json'
+const SOURCE_FILE = 'source.json'
 
 function originalFile(index: number): string {
   return index === 0 ? 'original.prof' : `original-${index}.prof`
@@ -111,6 +115,10 @@ export class SqliteRunStore implements RunStore {
         await moveFileDurably(file.path, dir, originalFile(index))
       }
       await moveFileDurably(run.profilePath, dir, PROFILE_FILE)
+      const { memory, source, environment } = run.extras
+      if (memory !== null) await writeNewFileDurably(dir, MEMORY_FILE, JSON.stringify(memory))
+      if (source !== null) await writeNewFileDurably(dir, SOURCE_FILE, JSON.stringify(source))
+      if (memory !== null || source !== null) await syncDirectory(dir)
       await syncDirectory(this.#runsDir)
       const files: SourceFile[] = run.files.map((f) => ({
         fileName: f.fileName,
@@ -129,12 +137,17 @@ export class SqliteRunStore implements RunStore {
         source_files: JSON.stringify(files),
         total_time: run.profile.summary.totalTime,
         labels: JSON.stringify(run.labels),
+        environment: environment === null ? null : JSON.stringify(environment),
+        has_memory: memory === null ? 0 : 1,
+        source_paths: JSON.stringify(source?.files.map((file) => file.path) ?? []),
       }
       this.#statement(
         `INSERT INTO runs (id, name, created_at, source_format, summary, file_name, file_size,
-           python_version, note, source_files, total_time, labels)
+           python_version, note, source_files, total_time, labels, environment, has_memory,
+           source_paths)
          VALUES (@id, @name, @created_at, @source_format, @summary, @file_name, @file_size,
-           @python_version, @note, @source_files, @total_time, @labels)`,
+           @python_version, @note, @source_files, @total_time, @labels, @environment,
+           @has_memory, @source_paths)`,
       ).run(row)
     } catch (error) {
       await rm(dir, { recursive: true, force: true })
@@ -165,6 +178,11 @@ export class SqliteRunStore implements RunStore {
     if (query.q !== '') {
       where.push('instr(profhub_fold(name), ?) > 0')
       params.push(foldCase(query.q))
+    }
+    for (const [key, value] of query.labels) {
+      // Bound as parameters: a key is data here, never part of a JSON path.
+      where.push('EXISTS (SELECT 1 FROM json_each(labels) WHERE key = ? AND value = ?)')
+      params.push(key, value)
     }
     if (query.after !== null) {
       where.push(`(${column}, id) ${query.order === 'asc' ? '>' : '<'} (?, ?)`)
@@ -235,6 +253,25 @@ export class SqliteRunStore implements RunStore {
       this.#copies.make(path.join(this.#runsDir, id, PROFILE_FILE))
     }
     return blob
+  }
+
+  async openMemory(id: string): Promise<StoredBlob | null> {
+    return this.#openBlob(id, MEMORY_FILE)
+  }
+
+  async readSource(id: string, file: string): Promise<string | null> {
+    const run = await this.get(id)
+    if (run === null || !run.sourceFiles.includes(file)) return null
+    let text: string
+    try {
+      text = await readFile(path.join(this.#runsDir, id, SOURCE_FILE), 'utf8')
+    } catch (error) {
+      // Deleted between the row lookup and the read.
+      if (isNotFound(error)) return null
+      throw error
+    }
+    const bundle = JSON.parse(text) as SourceBundle
+    return bundle.files.find((entry) => entry.path === file)?.text ?? null
   }
 
   async openOriginal(id: string, index = 0): Promise<StoredBlob | null> {

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3'
 // one step at a time, each step in its own transaction; a newer version than this server
 // knows is refused rather than misread.
 
-export const SCHEMA_VERSION = 3
+export const SCHEMA_VERSION = 4
 
 /** MIGRATIONS[n] upgrades version n to n + 1. */
 const MIGRATIONS: ((db: Database.Database) => void)[] = [
@@ -50,6 +50,16 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
   // 2 → 3: labels sent with the upload, a JSON object {KEY: VALUE}; older runs have none.
   (db) => {
     db.exec(`ALTER TABLE runs ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';`)
+  },
+  // 3 → 4: what a run ran on (the uploaded environment, JSON; NULL: guessed from the profile
+  // when answering), whether runs/<id>/memory.json exists, and the paths runs/<id>/source.json
+  // holds (JSON array). Older runs have none of them.
+  (db) => {
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN environment TEXT;
+      ALTER TABLE runs ADD COLUMN has_memory INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN source_paths TEXT NOT NULL DEFAULT '[]';
+    `)
   },
 ]
 

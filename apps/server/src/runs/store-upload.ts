@@ -10,6 +10,7 @@ import {
   truncate,
 } from './receive-upload.ts'
 import { diskFullError, isDiskFull } from './disk-full.ts'
+import { emptyExtras, hasExtras, type RunExtras } from './run-parts.ts'
 
 /**
  * What an upload becomes:
@@ -18,8 +19,9 @@ import { diskFullError, isDiskFull } from './disk-full.ts'
  * - several files, `mode=merge`: one run merged as `pstats.Stats(a).add(b, …)` (sourceFormat
  *   `merged`), named "<first file> + N more" unless `name` says otherwise.
  * Every file is converted before anything is stored: a bad one is a 400 naming it, and no run
- * is created. The upload's labels go with every run it makes. Takes ownership of the upload's
- * temp files (moved into the store, or removed).
+ * is created. The upload's labels go with every run it makes; its memory, source and
+ * environment parts describe one run, so they are refused with several separate files. Takes
+ * ownership of the upload's temp files (moved into the store, or removed).
  */
 export async function storeUpload(
   fastify: FastifyInstance,
@@ -29,25 +31,31 @@ export async function storeUpload(
   // The converted documents not (yet) moved into the store.
   const outputs: string[] = []
   try {
-    const { files, labels } = upload
+    const { files, labels, extras } = upload
     const [first] = files
     if (first === undefined) throw new Error('an upload has at least one file')
     if (files.length === 1) {
       const converted = await fastify.convertProfile(first.path)
       outputs.push(converted.jsonPath)
       const name = upload.name ?? defaultName(first)
-      return await createRun(fastify, log, { name, files, converted, labels })
+      return await createRun(fastify, log, { name, files, converted, labels, extras })
     }
     if (upload.mode === 'merge') {
       const converted = await fastify.convertMergedProfiles(files)
       outputs.push(converted.jsonPath)
       const name = upload.name ?? mergedName(files)
-      return await createRun(fastify, log, { name, files, converted, labels })
+      return await createRun(fastify, log, { name, files, converted, labels, extras })
     }
     if (upload.name !== null) {
       throw new ApiError(
         400,
         'A name is for one run: leave the "name" field out when uploading several files as separate runs, or send mode=merge to make one run of them.',
+      )
+    }
+    if (hasExtras(extras)) {
+      throw new ApiError(
+        400,
+        'The memory, source and environment parts describe one run: send them with one file, or with mode=merge to make one run of several files.',
       )
     }
     return { runs: await createSeparateRuns(fastify, log, upload, outputs) }
@@ -95,7 +103,13 @@ async function createSeparateRuns(
   const created: CreatedRun[] = []
   try {
     for (const [index, file] of files.entries()) {
-      const parts = { name: defaultName(file), files: [file], converted: converted[index]!, labels }
+      const parts = {
+        name: defaultName(file),
+        files: [file],
+        converted: converted[index]!,
+        labels,
+        extras: emptyExtras(),
+      }
       created.push(await createRun(fastify, log, parts))
     }
   } catch (error) {
@@ -112,12 +126,13 @@ interface RunParts {
   files: ReceivedFile[]
   converted: Converted
   labels: Record<string, string>
+  extras: RunExtras
 }
 
 async function createRun(
   fastify: FastifyInstance,
   log: FastifyBaseLogger,
-  { name, files, converted, labels }: RunParts,
+  { name, files, converted, labels, extras }: RunParts,
 ): Promise<CreatedRun> {
   const run: Run = await fastify.runStore.create({
     name,
@@ -125,6 +140,7 @@ async function createRun(
     profile: converted.meta,
     profilePath: converted.jsonPath,
     labels,
+    extras,
   })
   log.info(
     {
@@ -132,6 +148,8 @@ async function createRun(
       files: files.length,
       bytes: files.reduce((sum, file) => sum + file.size, 0),
       functions: run.summary.functionCount,
+      memory: run.hasMemory,
+      sourceFiles: run.sourceFiles.length,
     },
     'run stored',
   )

@@ -15,6 +15,8 @@ const ENDPOINTS = [
   'GET /api/runs/{id}/file',
   'GET /api/runs/{id}/files/{index}',
   'GET /api/runs/{id}/export/{format}',
+  'GET /api/runs/{id}/memory',
+  'GET /api/runs/{id}/source',
   'GET /profhub.py',
 ]
 
@@ -49,7 +51,16 @@ describe('API docs', () => {
       }
     }
     // The upload's multipart body is described although it is not validated by a schema.
-    expect(JSON.stringify(document.paths['/api/runs']!.post)).toContain('multipart/form-data')
+    const upload = JSON.stringify(document.paths['/api/runs']!.post)
+    expect(upload).toContain('multipart/form-data')
+    for (const part of ['"memory"', '"source"', '"environment"']) expect(upload).toContain(part)
+    const source = document.paths['/api/runs/{id}/source']!.get!
+    expect(source.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual([
+      'path:id',
+      'query:file',
+    ])
+    const list = document.paths['/api/runs']!.get!
+    expect(list.parameters?.map((p) => p.name)).toContain('label')
   })
 
   it('serves a browsable page at /api/docs', async () => {

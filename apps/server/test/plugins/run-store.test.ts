@@ -11,10 +11,15 @@ import configPlugin, { parseConfig } from '../../src/plugins/app/config.ts'
 import profileWorkersPlugin from '../../src/plugins/app/profile-workers.ts'
 import converterPlugin from '../../src/plugins/app/pstats-converter.ts'
 import runStorePlugin from '../../src/plugins/app/run-store.ts'
+import { emptyExtras } from '../../src/runs/run-parts.ts'
+import type { RunListOptions } from '../../src/runs/run-store.ts'
 import { SCHEMA_VERSION } from '../../src/runs/sqlite-schema.ts'
 import { SCHEMA_1_SQL } from '../runs/old-schemas.ts'
 
-const NEWEST_FIRST = { sort: 'created', order: 'desc', q: '' } as const
+const NEWEST_FIRST = { sort: 'created', order: 'desc', q: '', labels: [] } satisfies Omit<
+  RunListOptions,
+  'limit' | 'after'
+>
 
 async function tempDataDir(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'profhub-store-'))
@@ -45,6 +50,7 @@ async function openStore(dataDir: string) {
       profile: converted.meta,
       profilePath: converted.jsonPath,
       labels: {},
+      extras: emptyExtras(),
     })
   }
   return { app, store: app.runStore, createRun }
@@ -196,6 +202,7 @@ describe('run-store plugin', () => {
       profile: converted.meta,
       profilePath: converted.jsonPath,
       labels: {},
+      extras: emptyExtras(),
     })
 
     await expect(attempt).rejects.toThrow(/ENOENT/)
@@ -236,6 +243,14 @@ describe('run-store plugin', () => {
       },
       note: '',
       labels: {},
+      environment: {
+        formatVersion: 1,
+        python: { version: '3.11' },
+        profiler: { name: 'cProfile' },
+        guessed: true,
+      },
+      hasMemory: false,
+      sourceFiles: [],
     })
     expect((await store.update(OLD_RUN.id, { note: 'kept' }))?.note).toBe('kept')
     const newer = await createRun('shapes-py3.11.prof')
@@ -243,6 +258,7 @@ describe('run-store plugin', () => {
       sort: 'totalTime',
       order: 'asc',
       q: '',
+      labels: [],
       limit: 10,
       after: null,
     })
@@ -262,7 +278,9 @@ describe('run-store plugin', () => {
     const large = await createRun('rules_cache1000.prof', 'Alpha')
     const middle = await createRun('shapes-py3.11.prof', 'alpha 2')
     const list = async (sort: 'created' | 'name' | 'totalTime', order: 'asc' | 'desc', q = '') =>
-      (await store.list({ sort, order, q, limit: 10, after: null })).runs.map((r) => r.name)
+      (await store.list({ sort, order, q, labels: [], limit: 10, after: null })).runs.map(
+        (r) => r.name,
+      )
 
     expect(small.summary.totalTime).toBeLessThan(middle.summary.totalTime)
     expect(middle.summary.totalTime).toBeLessThan(large.summary.totalTime)

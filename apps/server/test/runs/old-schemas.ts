@@ -25,3 +25,8 @@ export const SCHEMA_2_SQL = `${SCHEMA_1_SQL}
   CREATE INDEX runs_by_name ON runs (name COLLATE NOCASE, id);
   CREATE INDEX runs_by_total_time ON runs (total_time, id);
 `
+
+/** Schema version 3: labels. */
+export const SCHEMA_3_SQL = `${SCHEMA_2_SQL}
+  ALTER TABLE runs ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
+`

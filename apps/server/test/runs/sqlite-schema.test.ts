@@ -7,15 +7,15 @@ import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { SCHEMA_VERSION } from '../../src/runs/sqlite-schema.ts'
 import { build } from '../helper.ts'
-import { SCHEMA_2_SQL } from './old-schemas.ts'
+import { SCHEMA_2_SQL, SCHEMA_3_SQL } from './old-schemas.ts'
 
 const OLD_RUN = {
   id: 'DDDDDDDDDDDDDDDDDDDDDD',
   summary: { totalTime: 0.5, totalCalls: 7, primitiveCalls: 7, functionCount: 4 },
 }
 
-/** A DATA_DIR as schema version 2 wrote it, with one run. */
-async function writeSchema2DataDir(): Promise<string> {
+/** A DATA_DIR as schema version 2 (or 3, with labels) wrote it, with one run. */
+async function writeOldDataDir(version: 2 | 3 = 2): Promise<string> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'profhub-schema-'))
   onTestFinished(() => rm(dataDir, { recursive: true, force: true }))
   await mkdir(path.join(dataDir, 'runs', OLD_RUN.id), { recursive: true })
@@ -24,19 +24,20 @@ async function writeSchema2DataDir(): Promise<string> {
     path.join(dataDir, 'runs', OLD_RUN.id, 'original.prof'),
   )
   const db = new Database(path.join(dataDir, 'profhub.sqlite'))
-  db.exec(SCHEMA_2_SQL)
+  db.exec(version === 2 ? SCHEMA_2_SQL : SCHEMA_3_SQL)
   db.prepare(
     `INSERT INTO runs VALUES (?, 'from schema 2', '2026-02-03T04:05:06.789Z', 'cProfile', ?,
-       'old.prof', 1234, '3.12', 'a note', '[{"fileName":"old.prof","fileSize":1234}]', 0.5)`,
+       'old.prof', 1234, '3.12', 'a note', '[{"fileName":"old.prof","fileSize":1234}]', 0.5
+       ${version === 3 ? `, '{"branch":"old"}'` : ''})`,
   ).run(OLD_RUN.id, JSON.stringify(OLD_RUN.summary))
-  db.pragma('user_version = 2')
+  db.pragma(`user_version = ${version}`)
   db.close()
   return dataDir
 }
 
 describe("the embedded store's schema", () => {
   it('upgrades a version 2 DATA_DIR: old runs have no labels, new ones keep theirs', async () => {
-    const dataDir = await writeSchema2DataDir()
+    const dataDir = await writeOldDataDir()
     const { app } = await build({}, dataDir)
 
     expect((await app.inject(`/api/runs/${OLD_RUN.id}`)).json()).toEqual({
@@ -53,6 +54,14 @@ describe("the embedded store's schema", () => {
       },
       note: 'a note',
       labels: {},
+      environment: {
+        formatVersion: 1,
+        python: { version: '3.12' },
+        profiler: { name: 'cProfile' },
+        guessed: true,
+      },
+      hasMemory: false,
+      sourceFiles: [],
     })
     const form = new FormData()
     form.append('label', 'after=upgrade')
@@ -69,5 +78,35 @@ describe("the embedded store's schema", () => {
       db.close()
     })
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+  })
+
+  it('upgrades a version 3 DATA_DIR: old runs get a guessed environment, no memory or source', async () => {
+    const dataDir = await writeOldDataDir(3)
+    const { app } = await build({}, dataDir)
+
+    const old = (await app.inject(`/api/runs/${OLD_RUN.id}`)).json()
+    expect(old).toMatchObject({
+      labels: { branch: 'old' },
+      environment: {
+        formatVersion: 1,
+        python: { version: '3.12' },
+        profiler: { name: 'cProfile' },
+        guessed: true,
+      },
+      hasMemory: false,
+      sourceFiles: [],
+    })
+    expect((await app.inject(`/api/runs/${OLD_RUN.id}/memory`)).statusCode).toBe(404)
+    const source = await app.inject(`/api/runs/${OLD_RUN.id}/source?file=old.py`)
+    expect(source.json().message).toMatch(/source was not uploaded/)
+    expect((await app.inject('/api/runs?label=branch=old')).json().runs).toHaveLength(1)
+    await app.close()
+
+    const db = new Database(path.join(dataDir, 'profhub.sqlite'), { readonly: true })
+    onTestFinished(() => {
+      db.close()
+    })
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
+    expect(SCHEMA_VERSION).toBe(4)
   })
 })

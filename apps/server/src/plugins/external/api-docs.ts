@@ -1,7 +1,14 @@
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
-import { MAX_FILES_PER_UPLOAD } from '@profhub/api'
+import {
+  ENVIRONMENT_PART_MAX_BYTES,
+  MAX_FILES_PER_UPLOAD,
+  MAX_SOURCE_FILES,
+  MEMORY_PART_MAX_BYTES,
+  SOURCE_FILE_MAX_BYTES,
+  SOURCE_PART_MAX_BYTES,
+} from '@profhub/api'
 import { addCspSources } from '../../security-policy.ts'
 
 // The OpenAPI document is generated from the routes' TypeBox schemas (the same ones that
@@ -37,6 +44,24 @@ const UPLOAD_BODY = {
             type: 'array',
             items: { type: 'string', pattern: '^[^=]+=.*$' },
             description: 'KEY=VALUE labels for the run, repeated.',
+          },
+          memory: {
+            type: 'string',
+            format: 'binary',
+            contentMediaType: 'application/json',
+            description: `A memory document (JSON, at most ${MEMORY_PART_MAX_BYTES / 1024 / 1024} MB; file part or field), as profhub.py run --memory writes it: {formatVersion: 1, tool: "tracemalloc", peakBytes, finalBytes, tracebackLimit, overheadNote?, lines: [{file, line, size, count}], tracebacks: [{size, count, frames: [{file, line}]}]}. Never a pickle (tracemalloc.Snapshot.dump is refused). Served back by GET /api/runs/{id}/memory.`,
+          },
+          source: {
+            type: 'string',
+            format: 'binary',
+            contentMediaType: 'application/json',
+            description: `The program's own files (JSON, at most ${SOURCE_PART_MAX_BYTES / 1024 / 1024} MB, each file at most ${SOURCE_FILE_MAX_BYTES / 1024} KB, at most ${MAX_SOURCE_FILES} files): {formatVersion: 1, files: [{path (as in the stats), text}]}. Served by GET /api/runs/{id}/source?file=.`,
+          },
+          environment: {
+            type: 'string',
+            format: 'binary',
+            contentMediaType: 'application/json',
+            description: `What the run ran on (JSON, at most ${ENVIRONMENT_PART_MAX_BYTES / 1024} KB): {formatVersion: 1, python: {version, implementation}, platform: {system, release, machine, node}, profiler: {name, clock}, command: [..], cwd, git: {commit, branch, dirty} | null, memory}, every field but formatVersion optional. Without it, the run's environment is guessed from the profile (guessed: true).`,
           },
         },
       },

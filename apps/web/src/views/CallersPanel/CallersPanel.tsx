@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react'
+import { useMemo, useState, type ReactNode } from 'react'
 import { filterStatRows, type ProfileDocument } from '@profhub/profile'
 import { filterCompareRows } from '../../compare-rows.ts'
 import type { HistoryMode } from '../../navigation.ts'
@@ -28,11 +28,13 @@ interface CallersPanelProps {
   onSelect: (key: string | null, mode: HistoryMode) => void
   /** Two runs compared: every number before → after with the change, edges paired. */
   compare?: CompareSubject | null
+  /** More about the function, after its callees (the run page: its source). */
+  children?: ReactNode
 }
 
 /** The selected function's own numbers, who called it and what it called (pstats' callers/callees). */
 export function CallersPanel(props: CallersPanelProps) {
-  const { profile, index, selected, search, onSelect, compare } = props
+  const { profile, index, selected, search, onSelect, compare, children } = props
   // Pairing the edges of two runs reads all of their edges: once per selection, not per key
   // typed in Search.
   const subject = useMemo(() => {
@@ -101,6 +103,7 @@ export function CallersPanel(props: CallersPanelProps) {
         mode={mode}
         onSelect={onSelect}
       />
+      {children}
     </aside>
   )
 }

@@ -7,13 +7,15 @@ import { Link } from '../common/Link.tsx'
 import { RelativeTime } from '../common/RelativeTime.tsx'
 import { NameText } from '../common/FunctionName.tsx'
 import { CopyLinkButton } from './CopyLinkButton.tsx'
+import { CompareMemory, EnvironmentWarning } from './CompareMemory.tsx'
 import { formatPercentChange } from '../../diff-text.ts'
 import common from '../common/common.module.css'
 import styles from './Compare.module.css'
 
 /**
- * The two runs (`h1`: "before → after"), links to each, Swap and Copy link, and pstats' summary
- * numbers side by side with their change.
+ * The two runs (`h1`: "before → after"), links to each, Swap and Copy link, a warning when they
+ * ran on different Pythons or machines (above the numbers), pstats' summary numbers side by side
+ * with their change, and memory's when both runs traced it.
  */
 export function CompareHeader({
   before,
@@ -47,7 +49,9 @@ export function CompareHeader({
         <RunLink role="before" run={before} />
         <RunLink role="after" run={after} />
       </p>
+      <EnvironmentWarning before={before} after={after} />
       <Summary diff={diff} />
+      <CompareMemory before={before} after={after} />
     </header>
   )
 }

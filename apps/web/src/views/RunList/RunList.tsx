@@ -4,6 +4,7 @@ import { useAppStore } from '../../store.ts'
 import { AppHeader } from '../common/AppHeader.tsx'
 import { Text } from '../common/Text.tsx'
 import { useDocumentTitle } from '../common/use-document-title.ts'
+import { LabelFilters } from '../Labels/Labels.tsx'
 import { EmptyRunList } from './EmptyRunList.tsx'
 import { compareHref } from './run-list-logic.ts'
 import {
@@ -39,7 +40,7 @@ export function RunList() {
     showRunsFromUrl()
   }, [route])
 
-  const searching = list.query.q !== ''
+  const searching = list.query.q !== '' || list.query.labels.length > 0
   return (
     <>
       <AppHeader />
@@ -55,6 +56,10 @@ export function RunList() {
         <UploadStatus />
         <div className={styles.toolbar}>
           <SearchBox />
+          <LabelFilters
+            labels={list.query.labels}
+            onChange={(labels) => showRuns({ ...list.query, labels }, 'push')}
+          />
           <CompareBar />
         </div>
         {list.status === 'error' && list.runs.length === 0 ? (
@@ -68,8 +73,15 @@ export function RunList() {
         ) : list.status === 'ready' && list.runs.length === 0 ? (
           searching ? (
             <p role="status" className={styles.noMatch}>
-              No run’s name contains “<Text text={list.query.q} className={styles.inlineText} />
-              ”.
+              {list.query.q !== '' ? (
+                <>
+                  No run’s name contains “
+                  <Text text={list.query.q} className={styles.inlineText} />”
+                  {list.query.labels.length > 0 && ' with these labels'}.
+                </>
+              ) : (
+                'No run has these labels.'
+              )}
             </p>
           ) : (
             <EmptyRunList />

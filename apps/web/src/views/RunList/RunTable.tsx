@@ -7,6 +7,8 @@ import { formatCount } from '../../format.ts'
 import { Link } from '../common/Link.tsx'
 import { RelativeTime } from '../common/RelativeTime.tsx'
 import { NameText } from '../common/FunctionName.tsx'
+import { LabelChips } from '../Labels/Labels.tsx'
+import { withLabel } from '../../run-list-url.ts'
 import common from '../common/common.module.css'
 import { DeleteRunDialog } from './DeleteRunDialog.tsx'
 import { NoteEditor } from './NoteEditor.tsx'
@@ -83,6 +85,12 @@ function SortHeader({
   )
 }
 
+/** A label chip clicked in the list: only the runs that have it (and the other filters). */
+function pickLabel(label: string): void {
+  const query = useRunListStore.getState().query
+  showRuns({ ...query, labels: withLabel(query.labels, label) }, 'push')
+}
+
 function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
   const selected = useRunListStore((s) => s.selected.some((r) => r.id === run.id))
   const [editing, setEditing] = useState(false)
@@ -107,6 +115,7 @@ function RunRow({ run, onDelete }: { run: RunSummary; onDelete: () => void }) {
         <Link href={`/runs/${encodeURIComponent(run.id)}`}>
           <NameText text={run.name} />
         </Link>
+        <LabelChips labels={run.labels} onPick={pickLabel} />
         {editing ? (
           <NoteEditor run={run} onClose={closeEditor} />
         ) : (

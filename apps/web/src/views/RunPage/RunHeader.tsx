@@ -8,8 +8,10 @@ import { CompareWith } from '../Compare/CompareWith.tsx'
 import { CopyLinkButton } from '../Compare/CopyLinkButton.tsx'
 import { NameText } from '../common/FunctionName.tsx'
 import { RelativeTime } from '../common/RelativeTime.tsx'
-import { Text } from '../common/Text.tsx'
+import { runDetails } from '../../run-details.ts'
+import { LabelChips } from '../Labels/Labels.tsx'
 import { DownloadMenu } from './DownloadMenu.tsx'
+import { RunEnvironment } from './RunEnvironment.tsx'
 import common from '../common/common.module.css'
 import styles from './RunHeader.module.css'
 
@@ -19,6 +21,7 @@ const MAX_NAME = 200
 export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument }) {
   const summary = profile.summary
   const pythonVersion = profile.pythonVersion ?? run.source?.pythonVersion ?? null
+  const environment = runDetails(run).environment
   return (
     <header className={common.pageHeader}>
       <div className={common.titleRow}>
@@ -33,7 +36,6 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
         <span className={styles.pstats}>{formatPstatsHeader(summary)}</span>
         <span>{formatCount(summary.functionCount)} functions</span>
         <span>{run.sourceFormat}</span>
-        {pythonVersion !== null && <span>Python {pythonVersion}</span>}
         {run.source && run.source.files.length <= 1 && (
           <span className={styles.source}>
             <NameText text={run.source.fileName} className={styles.fileName} />
@@ -45,7 +47,8 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
         </span>
       </p>
       {run.source && run.source.files.length > 1 && <MergedFrom run={run} />}
-      <Labels labels={run.labels} />
+      <RunEnvironment environment={environment} fallbackPython={pythonVersion} />
+      <LabelChips labels={run.labels} />
       {run.note !== '' && (
         <p className={styles.note}>
           <strong>Note: </strong>
@@ -54,21 +57,6 @@ export function RunHeader({ run, profile }: { run: Run; profile: ProfileDocument
         </p>
       )}
     </header>
-  )
-}
-
-/** `branch=main`, `commit=abc123`…: what the uploader said of the run (untrusted text). */
-function Labels({ labels }: { labels: Run['labels'] | undefined }) {
-  const entries = Object.entries(labels ?? {})
-  if (entries.length === 0) return null
-  return (
-    <ul className={styles.labels} aria-label="Labels">
-      {entries.map(([key, value]) => (
-        <li key={key} className={styles.label}>
-          <Text text={`${key}=${value}`} />
-        </li>
-      ))}
-    </ul>
   )
 }
 

@@ -76,7 +76,7 @@ function LoadedRun({
       <AppHeader />
       <main className={styles.main}>
         <RunHeader run={run} profile={profile} />
-        <RunViews profile={profile} view={view} />
+        <RunViews run={run} profile={profile} view={view} />
       </main>
     </div>
   )

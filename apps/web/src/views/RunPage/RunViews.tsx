@@ -1,4 +1,5 @@
 import { useEffect } from 'react'
+import type { Run } from '@profhub/api'
 import type { ProfileDocument } from '@profhub/profile'
 import { updateView } from '../../navigation.ts'
 import { selectProfileIndex, selectSearchText, selectSortedOrder } from '../../selectors.ts'
@@ -10,14 +11,25 @@ import { WithPanel } from '../CallersPanel/WithPanel.tsx'
 import { PanelMessage, ProfileViews } from '../common/ProfileViews.tsx'
 import { useProfileFocus } from '../common/use-profile-focus.ts'
 import { Icicle } from '../Icicle/Icicle.tsx'
+import { MemoryView } from '../Memory/MemoryView.tsx'
+import { SourceSection } from '../Source/SourceSection.tsx'
 import { StatsTable } from '../StatsTable/StatsTable.tsx'
 import { Sunburst } from '../Sunburst/Sunburst.tsx'
 
 /**
  * The views of one profile (its tabs: `TABS` in url-state.ts): the sunburst, the icicle, the
- * pstats table with the callers panel, the butterfly. Selection and focus: see useProfileFocus.
+ * pstats table with the callers panel, the butterfly, memory. Selection and focus: see
+ * useProfileFocus. The selected function's panel ends with its source.
  */
-export function RunViews({ profile, view }: { profile: ProfileDocument; view: ViewState }) {
+export function RunViews({
+  run,
+  profile,
+  view,
+}: {
+  run: Run
+  profile: ProfileDocument
+  view: ViewState
+}) {
   // First: on a first render this starts the trees' build in a worker, which then runs while
   // this thread indexes the functions.
   const treeState = useCallTree(profile)
@@ -39,6 +51,18 @@ export function RunViews({ profile, view }: { profile: ProfileDocument; view: Vi
   // A file with no functions (`{}`: cProfile enabled and disabled around nothing) has no chart.
   const empty = profile.functions.length === 0
   const isChartTab = view.tab === 'sunburst' || view.tab === 'icicle'
+  const drawsTree = isChartTab || view.tab === 'butterfly'
+  const panel = selectedIndex !== null && (
+    <CallersPanel
+      profile={profile}
+      index={index}
+      selected={selectedIndex}
+      search={view.search}
+      onSelect={select}
+    >
+      <SourceSection run={run} profile={profile} selected={selectedIndex} />
+    </CallersPanel>
+  )
   const chartProps = focus &&
     tree && {
       profile,
@@ -51,24 +75,13 @@ export function RunViews({ profile, view }: { profile: ProfileDocument; view: Vi
       onSelect: select,
       onDepth: (depth: number) => updateView({ depth }, 'replace'),
       onCutoff: (cutoff: number) => updateView({ cutoff }, 'replace'),
+      panel,
     }
 
   return (
     <ProfileViews tabs={TABS} active={view.tab} search={view.search} crumbs={crumbs}>
       {view.tab === 'table' && (
-        <WithPanel
-          panel={
-            selectedIndex !== null && (
-              <CallersPanel
-                profile={profile}
-                index={index}
-                selected={selectedIndex}
-                search={view.search}
-                onSelect={select}
-              />
-            )
-          }
-        >
+        <WithPanel panel={panel}>
           <StatsTable
             profile={profile}
             sort={view.sort}
@@ -79,10 +92,10 @@ export function RunViews({ profile, view }: { profile: ProfileDocument; view: Vi
           />
         </WithPanel>
       )}
-      {view.tab !== 'table' && shownState.status === 'building' && (
+      {drawsTree && shownState.status === 'building' && (
         <PanelMessage role="status">Building the call tree…</PanelMessage>
       )}
-      {view.tab !== 'table' && shownState.status === 'error' && (
+      {drawsTree && shownState.status === 'error' && (
         <PanelMessage role="alert">
           Could not build the call tree: {shownState.message}
         </PanelMessage>
@@ -106,6 +119,7 @@ export function RunViews({ profile, view }: { profile: ProfileDocument; view: Vi
           onCutoff={(cutoff) => updateView({ cutoff }, 'replace')}
         />
       )}
+      {view.tab === 'memory' && <MemoryView run={run} profile={profile} view={view} />}
     </ProfileViews>
   )
 }

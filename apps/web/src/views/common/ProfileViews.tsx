@@ -10,6 +10,7 @@ const TAB_LABELS: Record<Tab, string> = {
   icicle: 'Icicle',
   table: 'Table',
   butterfly: 'Butterfly',
+  memory: 'Memory',
 }
 
 /**

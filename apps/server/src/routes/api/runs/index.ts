@@ -27,7 +27,9 @@ import { formatCursor, parseCursor } from '../../../runs/run-cursor.ts'
 import { isRunId } from '../../../runs/run-id.ts'
 import type { RunChanges } from '../../../runs/run-store.ts'
 import { storeUpload } from '../../../runs/store-upload.ts'
+import { LabelSet } from '../../../runs/labels.ts'
 import { exportRoutes } from './export.ts'
+import { extrasRoutes } from './extras.ts'
 
 const DEFAULT_PAGE_SIZE = 50
 const DEFAULT_STATS_LIMIT = 100
@@ -53,6 +55,7 @@ const RunFileParamsSchema = Type.Object({ id: Type.String(), index: Type.String(
 const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { runStore: store, config } = fastify
   await fastify.register(exportRoutes)
+  await fastify.register(extrasRoutes)
 
   /** The run id from the path; ids that cannot be a run id are a 404, like unknown ones. */
   function runIdOf(params: { id: string }): string {
@@ -90,7 +93,8 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       schema: {
         tags: ['runs'],
-        summary: 'List runs, newest first (or sorted), a page at a time',
+        summary:
+          'List runs, newest first (or sorted), a page at a time; label=KEY=VALUE (repeatable) keeps runs with those labels',
         querystring: RunListQuerySchema,
         response: { 200: RunListSchema },
       },
@@ -98,7 +102,7 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { limit = DEFAULT_PAGE_SIZE, cursor, q = '', sort = 'created' } = request.query
       const order = request.query.order ?? (sort === 'name' ? 'asc' : 'desc')
-      const query = { sort, order, q }
+      const query = { sort, order, q, labels: parseLabelFilter(request.query.label ?? []) }
       const after = cursor ? parseCursor(cursor, query) : null
       const page = await store.list({ ...query, limit, after })
       return { runs: page.runs, nextCursor: page.next && formatCursor(page.next, query) }
@@ -264,6 +268,13 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     if (!(await store.delete(runIdOf(request.params)))) throw runNotFound()
     return reply.code(204).send()
   })
+}
+
+/** `label=KEY=VALUE` (repeated): checked as upload labels are, as `[key, value]` pairs. */
+function parseLabelFilter(fields: string[]): [string, string][] {
+  const labels = new LabelSet()
+  for (const field of fields) labels.add(field)
+  return Object.entries(labels.toObject())
 }
 
 /** `{name}`, `{note}` or both: the name trimmed and non-empty, the note as sent. */

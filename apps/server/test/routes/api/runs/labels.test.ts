@@ -113,3 +113,42 @@ describe('labels on POST /api/runs', () => {
     expect(await listDataFiles(dataDir)).toEqual([])
   })
 })
+
+describe('GET /api/runs?label=KEY=VALUE', () => {
+  it('keeps the runs that have every label asked for', async () => {
+    const { app } = await build()
+    const post = async (labels: string[]) =>
+      (await app.inject({ method: 'POST', url: '/api/runs', payload: labelledForm(labels) })).json()
+        .id as string
+    const main = await post(['branch=main', 'python=3.11'])
+    const other = await post(['branch=main', 'python=3.13'])
+    await post(['branch=feature', 'python=3.11'])
+    await post([])
+    const list = async (query: string) =>
+      (await app.inject(`/api/runs?${query}`)).json().runs.map((run: { id: string }) => run.id)
+
+    expect(await list('label=branch=main')).toEqual([other, main])
+    expect(await list('label=branch=main&label=python=3.11')).toEqual([main])
+    expect(await list('label=branch=nope')).toEqual([])
+    // Split at the first "=": the value may hold more.
+    const eq = await post(['expr=a=b'])
+    expect(await list(`label=${encodeURIComponent('expr=a=b')}`)).toEqual([eq])
+    // A page of a filtered list goes on with the same filter only.
+    const page = (await app.inject('/api/runs?label=branch=main&limit=1')).json()
+    expect(page.runs.map((run: { id: string }) => run.id)).toEqual([other])
+    const next = `label=branch=main&limit=1&cursor=${page.nextCursor}`
+    expect(await list(next)).toEqual([main])
+    const mixed = await app.inject(`/api/runs?limit=1&cursor=${page.nextCursor}`)
+    expect(mixed.statusCode).toBe(400)
+  })
+
+  it.each([
+    ['label=branch', /The label "branch" has no "="/],
+    ['label=bad%20key=v', /The label key "bad key" is not valid/],
+  ])('answers 400 to %s', async (query, message) => {
+    const { app } = await build()
+    const response = await app.inject(`/api/runs?${query}`)
+    expect(response.statusCode).toBe(400)
+    expect(response.json().message).toMatch(message)
+  })
+})

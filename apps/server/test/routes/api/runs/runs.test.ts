@@ -26,6 +26,7 @@ describe('GET /api/runs', () => {
       for (const run of page.runs) {
         expect(Object.keys(run).sort()).toEqual([
           'createdAt',
+          'environment',
           'id',
           'labels',
           'name',

@@ -31,6 +31,14 @@ describe('POST /api/runs', () => {
       },
       note: '',
       labels: {},
+      environment: {
+        formatVersion: 1,
+        python: { version: run.source.pythonVersion },
+        profiler: { name: sourceFormat },
+        guessed: true,
+      },
+      hasMemory: false,
+      sourceFiles: [],
     })
     expect(run.source.files[0].fileSize).toBe(run.source.fileSize)
     expect(new Date(run.createdAt).toISOString()).toBe(run.createdAt)
@@ -43,6 +51,9 @@ describe('POST /api/runs', () => {
       source: run.source,
       note: '',
       labels: {},
+      environment: run.environment,
+      hasMemory: false,
+      sourceFiles: [],
     })
   })
 
