@@ -4,6 +4,7 @@ import { computeEnvironmentDifferences, formatEnvironmentWarning } from '../../e
 import { formatBytes, formatBytesChange, formatExactBytes } from '../../format.ts'
 import { computeLineChanges, type MemoryDocument } from '../../memory.ts'
 import { runDetails } from '../../run-details.ts'
+import { NameText } from '../common/FunctionName.tsx'
 import { Text } from '../common/Text.tsx'
 import { useRunMemory } from '../Memory/use-run-memory.ts'
 import styles from './CompareMemory.module.css'
@@ -104,7 +105,7 @@ function MemoryChange({ before, after }: { before: MemoryDocument; after: Memory
             {lines.map((line) => (
               <tr key={`${line.line}:${line.file}`}>
                 <td className={styles.where}>
-                  <Text text={`${line.file}:${line.line}`} />
+                  <NameText text={`${line.file}:${line.line}`} />
                 </td>
                 <td title={formatExactBytes(line.before)}>{formatBytes(line.before)}</td>
                 <td title={formatExactBytes(line.after)}>{formatBytes(line.after)}</td>

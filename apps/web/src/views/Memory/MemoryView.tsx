@@ -13,7 +13,7 @@ import {
 } from '../../memory.ts'
 import { functionKey } from '../../profile-index.ts'
 import { urlFromViewState, type ViewState } from '../../url-state.ts'
-import { FunctionName } from '../common/FunctionName.tsx'
+import { FunctionName, NameText } from '../common/FunctionName.tsx'
 import { Link } from '../common/Link.tsx'
 import { PanelMessage } from '../common/ProfileViews.tsx'
 import { Text } from '../common/Text.tsx'
@@ -238,7 +238,7 @@ function LineTable({ rows }: { rows: readonly MemoryLine[] }) {
           {shown.map((row) => (
             <tr key={`${row.line}:${row.file}`}>
               <td className={styles.where}>
-                <Text text={`${row.file}:${row.line}`} />
+                <NameText text={`${row.file}:${row.line}`} />
               </td>
               <td className={styles.num} title={formatExactBytes(row.size)}>
                 {formatBytes(row.size)}
