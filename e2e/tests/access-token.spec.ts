@@ -1,19 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { fixturePath } from '@profhub/fixtures'
 import type { Page } from '@playwright/test'
 import { compareWith } from '../compare-with.ts'
 import { expect, test } from '../fixtures.ts'
+import { startOwnServer, type OwnServer } from '../own-server.ts'
 
-// A server of this file's own, with AUTH_TOKEN set (the suite's shared server has none): the
-// compiled server on its own port and store, as users run it.
-const PORT = 43311
-const BASE = `http://127.0.0.1:${PORT}`
+// A server of this file's own, with AUTH_TOKEN set (the suite's shared server has none).
 const TOKEN = 'e2e-team-token-4711'
-const SERVER_JS = path.resolve(import.meta.dirname, '../../apps/server/dist/server.js')
 const FIXTURE = 'recursion-py3.11.prof'
 
 // One server for the file: its tests run one after another in one worker.
@@ -21,36 +14,16 @@ test.describe.configure({ mode: 'serial' })
 // Chromium logs every 401 it receives, which here is the point.
 test.use({ allowedConsoleErrors: [/status of 401/] })
 
-let server: ChildProcess | undefined
-let dataDir = ''
+let own: OwnServer | undefined
+let BASE = ''
 
 test.beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'profhub-e2e-auth-'))
-  server = spawn(process.execPath, [SERVER_JS], {
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      PORT: String(PORT),
-      DATA_DIR: dataDir,
-      AUTH_TOKEN: TOKEN,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  await expect
-    .poll(async () => (await fetch(`${BASE}/api/health`).catch(() => null))?.status, {
-      timeout: 120_000,
-    })
-    .toBe(200)
+  own = await startOwnServer({ AUTH_TOKEN: TOKEN, LOG_LEVEL: 'warn' })
+  BASE = own.base
 })
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve))
-    server.kill('SIGTERM')
-    await exited
-  }
-  await rm(dataDir, { recursive: true, force: true })
+  await own?.stop()
 })
 
 /** Uploads a fixture with the token, as `curl -H 'Authorization: Bearer …'` does. */

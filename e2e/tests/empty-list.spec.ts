@@ -1,55 +1,27 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { expect, test } from '../fixtures.ts'
+import { startOwnServer, type OwnServer } from '../own-server.ts'
 
 // The run list with no runs at all needs a store of its own: the suite's shared server has the
-// other tests' runs. The compiled server, as users run it, on a free port.
-const SERVER_JS = path.resolve(import.meta.dirname, '../../apps/server/dist/server.js')
+// other tests' runs.
 const run = promisify(execFile)
 
 test.describe.configure({ mode: 'serial' })
 
-let server: ChildProcess | undefined
-let dataDir = ''
+let own: OwnServer | undefined
 let base = ''
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()))
-    })
-  })
-}
-
 test.beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'profhub-e2e-empty-'))
-  const port = await freePort()
-  base = `http://127.0.0.1:${port}`
-  server = spawn(process.execPath, [SERVER_JS], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  await expect
-    .poll(async () => (await fetch(`${base}/api/health`).catch(() => null))?.status, {
-      timeout: 120_000,
-    })
-    .toBe(200)
+  own = await startOwnServer()
+  base = own.base
 })
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve))
-    server.kill('SIGTERM')
-    await exited
-  }
-  await rm(dataDir, { recursive: true, force: true })
+  await own?.stop()
 })
 
 /** Runs a command as copied from the page, in a POSIX shell, as a person would paste it. */
