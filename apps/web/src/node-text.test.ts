@@ -31,7 +31,10 @@ describe('describeNode', () => {
     })
     const c = child(a, 'c')
     expect(describeNode(doc, c, tree.total).exactness).toMatch(/^estimated: pstats has no stacks/)
-    expect(describeNode(doc, tree.top, tree.total)).toMatchObject({ label: 'All functions', fn: null })
+    expect(describeNode(doc, tree.top, tree.total)).toMatchObject({
+      label: 'All functions',
+      fn: null,
+    })
   })
 
   it('says when calls, not times, split an estimate (the profile module)', () => {
