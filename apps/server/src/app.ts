@@ -5,7 +5,6 @@ import compress from '@fastify/compress'
 import type {
   FastifyError,
   FastifyInstance,
-  FastifyPluginOptions,
   FastifyReply,
   FastifyRequest,
   FastifyServerOptions,
@@ -13,12 +12,16 @@ import type {
 import { handleFrameworkError, INTERNAL_ERROR_BODY, isApiError } from './errors.ts'
 import { profilePreloads } from './page-preloads.ts'
 import { formatValidationMessage } from './format-validation-message.ts'
-import type { ProfileWorkers } from './converter/profile-workers.ts'
 import accessPlugin from './plugins/app/access.ts'
-import configPlugin, { type AppConfig, parseConfig } from './plugins/app/config.ts'
+import configPlugin, {
+  type AppConfig,
+  type AppOptions,
+  parseConfig,
+} from './plugins/app/config.ts'
 import profileWorkersPlugin from './plugins/app/profile-workers.ts'
 import pstatsConverterPlugin from './plugins/app/pstats-converter.ts'
 import runStorePlugin from './plugins/app/run-store.ts'
+import runUploadsPlugin from './plugins/app/run-uploads.ts'
 import apiDocsPlugin from './plugins/external/api-docs.ts'
 import { autoConfig as compressOptions } from './plugins/external/compress.ts'
 import multipartPlugin from './plugins/external/multipart.ts'
@@ -29,11 +32,7 @@ import healthRoutes from './routes/api/health.ts'
 import runsRoutes from './routes/api/runs/index.ts'
 import profhubPyRoute from './routes/profhub-py.ts'
 
-export interface AppOptions extends FastifyPluginOptions {
-  config: AppConfig
-  /** Worker threads to share with other app instances (tests); the app starts its own if not. */
-  profileWorkers?: ProfileWorkers
-}
+export type { AppOptions }
 
 /** Fastify options the app relies on; server.ts adds the logger and timeouts. */
 export const serverOptions = {
@@ -47,7 +46,7 @@ export const serverOptions = {
 
 /**
  * The whole server as one plugin (register it with fastify-plugin): third-party plugins, then
- * our decorators (config, worker threads, converter, run store), then the routes. Listed here
+ * our decorators (config, worker threads, converter, run store, uploads), then the routes. Listed here
  * rather than found by scanning folders: the compiled server is one bundled file (dist/), which
  * starts without reading or compiling any other module of ours.
  */
@@ -83,6 +82,7 @@ export default async function profhubApp(
   await fastify.register(profileWorkersPlugin, options)
   await fastify.register(pstatsConverterPlugin, options)
   await fastify.register(runStorePlugin, options)
+  await fastify.register(runUploadsPlugin)
 
   await fastify.register(healthRoutes, { prefix: '/api' })
   await fastify.register(runsRoutes, { prefix: '/api/runs' })

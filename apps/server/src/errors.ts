@@ -38,6 +38,14 @@ export function quoteForMessage(text: string): string {
   return JSON.stringify(chars.length > 80 ? `${chars.slice(0, 80).join('')}…` : text)
 }
 
+/** An uploaded file's name inside a message: quoted, controls and bidi overrides replaced. */
+export function quoteFileName(fileName: string): string {
+  const chars = Array.from(fileName)
+  const shown = chars.length > 100 ? `${chars.slice(0, 99).join('')}…` : fileName
+  // eslint-disable-next-line no-control-regex
+  return `“${shown.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, '\ufffd')}”`
+}
+
 export function runNotFound(): ApiError {
   return new ApiError(
     404,

@@ -3,17 +3,14 @@ import { readdirSync } from 'node:fs'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Run, Stats } from '@profhub/api'
-import { readProfileDocument } from '@profhub/profile'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { useCompiledServers } from './compiled-server.ts'
 import {
   burstPlan,
   childProcesses,
-  fixtureBytes,
+  expectComplete,
   isRunning,
-  type PlannedUpload,
-  truthSummary,
+  listAllRuns,
   uploadBody,
 } from './upload-burst.ts'
 
@@ -29,75 +26,6 @@ function exitOf(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) resolve()
     else child.on('exit', () => resolve())
   })
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url)
-  const body = await response.text()
-  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${body}`)
-  return JSON.parse(body) as T
-}
-
-async function getBytes(url: string): Promise<Buffer> {
-  const response = await fetch(url)
-  if (response.status !== 200) throw new Error(`GET ${url}: ${response.status}`)
-  return Buffer.from(await response.arrayBuffer())
-}
-
-async function listAllRuns(url: string): Promise<Run[]> {
-  const runs: Run[] = []
-  let cursor: string | null = null
-  do {
-    const query: string = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`
-    const page = await getJson<{ runs: Run[]; nextCursor: string | null }>(
-      `${url}/api/runs?limit=7${query}`,
-    )
-    runs.push(...page.runs)
-    cursor = page.nextCursor
-  } while (cursor !== null)
-  return runs
-}
-
-/** Everything a run's pages ask for, complete and equal to what was uploaded. */
-async function expectComplete(url: string, id: string, upload: PlannedUpload): Promise<void> {
-  const base = `${url}/api/runs/${id}`
-  const summary = truthSummary(upload.truth)
-  const expectedSummary = { ...summary, totalTime: expect.closeTo(summary.totalTime, 12) }
-  const run = await getJson<Run>(base)
-  expect(run).toMatchObject({
-    id,
-    name: upload.name,
-    summary: expectedSummary,
-    source: {
-      files: upload.files.map((fileName) => ({
-        fileName,
-        fileSize: fixtureBytes(fileName).length,
-      })),
-    },
-  })
-  if (upload.mode === 'merge') expect(run.sourceFormat).toBe('merged')
-
-  // Every row: as many as pstats has entries, and their calls add up to pstats' totals.
-  const { rows } = await getJson<Stats>(`${base}/stats?limit=${Math.max(1, summary.functionCount)}`)
-  expect(rows, id).toHaveLength(summary.functionCount)
-  expect(rows.reduce((sum, row) => sum + row.ncalls, 0)).toBe(summary.totalCalls)
-  expect(rows.reduce((sum, row) => sum + row.primitiveCalls, 0)).toBe(summary.primitiveCalls)
-
-  // The document, read as the web app reads it, as stored and as its brotli copy (if any).
-  for (const encoding of ['identity', 'br']) {
-    const response = await fetch(`${base}/profile`, { headers: { 'accept-encoding': encoding } })
-    expect(response.status).toBe(200)
-    const profile = readProfileDocument(JSON.parse(await response.text()) as { formatVersion: 2 })
-    expect(profile.summary).toEqual(expectedSummary)
-    expect(profile.functions).toHaveLength(summary.functionCount)
-  }
-
-  // The uploaded files, byte for byte: /file is the first, /files/<i> each one.
-  expect((await getBytes(`${base}/file`)).equals(fixtureBytes(upload.files[0]!))).toBe(true)
-  for (const [index, file] of upload.files.entries()) {
-    const bytes = await getBytes(`${base}/files/${index}`)
-    expect(bytes.equals(fixtureBytes(file)), `${id} file ${index} (${file})`).toBe(true)
-  }
 }
 
 describe('a server killed during a burst of uploads', () => {

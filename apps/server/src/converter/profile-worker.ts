@@ -7,7 +7,7 @@ import {
   type ProfileDocumentV2,
   type StoredProfileDocument,
 } from '@profhub/profile'
-import { statsColumnsOf, transferListOf } from '../runs/stats-table.ts'
+import { statsColumnsOf, transferListOf } from './stats-table.ts'
 import { findProfileDocumentProblem } from './check-profile-document.ts'
 import type { WorkerAnswer, WorkerTask } from './profile-workers.ts'
 

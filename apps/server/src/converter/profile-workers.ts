@@ -3,7 +3,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker, type TransferListItem } from 'node:worker_threads'
 import type { ProfileDocument } from '@profhub/profile'
-import type { StatsColumns } from '../runs/stats-table.ts'
+import type { StatsColumns } from './stats-table.ts'
 
 /** What the store needs of a converted document (the rest stays in its JSON text). */
 export type ProfileMeta = Pick<ProfileDocument, 'sourceFormat' | 'pythonVersion' | 'summary'>

@@ -1,4 +1,4 @@
-import type { StatsTable } from './stats-table.ts'
+import type { StatsTable } from '../converter/stats-table.ts'
 
 /**
  * The stats tables of the last runs asked for, so that paging and sorting the stats table

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream'
 import type { Run, RunSort, SortOrder } from '@profhub/api'
 import type { ProfileMeta } from '../converter/profile-workers.ts'
 import type { RunExtras } from './run-parts.ts'
-import type { StatsTable } from './stats-table.ts'
+import type { StatsTable } from '../converter/stats-table.ts'
 
 /**
  * Where runs live. The embedded default is SQLite + files under DATA_DIR

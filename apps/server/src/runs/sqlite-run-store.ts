@@ -6,7 +6,7 @@ import { CompressedCopies } from './compressed-copies.ts'
 import { moveFileDurably, syncDirectory, writeNewFileDurably } from './durable-files.ts'
 import { ProfileCache } from './profile-cache.ts'
 import { createRunId } from './run-id.ts'
-import type { StatsTable } from './stats-table.ts'
+import type { StatsTable } from '../converter/stats-table.ts'
 import type {
   NewRun,
   RunChanges,

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises'
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger } from 'fastify'
 import type { CreatedRun, Run } from '@profhub/api'
-import { ApiError, isApiError } from '../errors.ts'
-import { quoteFileName } from '../plugins/app/pstats-converter.ts'
+import type { ConvertedProfile, ShimInput } from '../converter/converted-profile.ts'
+import { ApiError, isApiError, quoteFileName } from '../errors.ts'
 import {
   MAX_NAME_LENGTH,
   type ReceivedFile,
@@ -11,6 +11,14 @@ import {
 } from './receive-upload.ts'
 import { diskFullError, isDiskFull } from './disk-full.ts'
 import { emptyExtras, hasExtras, type RunExtras } from './run-parts.ts'
+import type { RunStore } from './run-store.ts'
+
+/** What storing an upload needs: the converter and the store (decorators, in the app). */
+export interface UploadServices {
+  convertProfile(filePath: string): Promise<ConvertedProfile>
+  convertMergedProfiles(files: readonly ShimInput[]): Promise<ConvertedProfile>
+  runStore: RunStore
+}
 
 /**
  * What an upload becomes:
@@ -24,7 +32,7 @@ import { emptyExtras, hasExtras, type RunExtras } from './run-parts.ts'
  * ownership of the upload's temp files (moved into the store, or removed).
  */
 export async function storeUpload(
-  fastify: FastifyInstance,
+  services: UploadServices,
   upload: ReceivedUpload,
   log: FastifyBaseLogger,
 ): Promise<CreatedRun | { runs: CreatedRun[] }> {
@@ -35,16 +43,16 @@ export async function storeUpload(
     const [first] = files
     if (first === undefined) throw new Error('an upload has at least one file')
     if (files.length === 1) {
-      const converted = await fastify.convertProfile(first.path)
+      const converted = await services.convertProfile(first.path)
       outputs.push(converted.jsonPath)
       const name = upload.name ?? defaultName(first)
-      return await createRun(fastify, log, { name, files, converted, labels, extras })
+      return await createRun(services, log, { name, files, converted, labels, extras })
     }
     if (upload.mode === 'merge') {
-      const converted = await fastify.convertMergedProfiles(files)
+      const converted = await services.convertMergedProfiles(files)
       outputs.push(converted.jsonPath)
       const name = upload.name ?? mergedName(files)
-      return await createRun(fastify, log, { name, files, converted, labels, extras })
+      return await createRun(services, log, { name, files, converted, labels, extras })
     }
     if (upload.name !== null) {
       throw new ApiError(
@@ -58,7 +66,7 @@ export async function storeUpload(
         'The memory, source and environment parts describe one run: send them with one file, or with mode=merge to make one run of several files.',
       )
     }
-    return { runs: await createSeparateRuns(fastify, log, upload, outputs) }
+    return { runs: await createSeparateRuns(services, log, upload, outputs) }
   } catch (error) {
     // Moving the files into the store and writing the row may find the disk full too.
     throw isDiskFull(error) ? diskFullError(error) : error
@@ -72,19 +80,17 @@ export async function storeUpload(
   }
 }
 
-type Converted = Awaited<ReturnType<FastifyInstance['convertProfile']>>
-
 async function createSeparateRuns(
-  fastify: FastifyInstance,
+  services: UploadServices,
   log: FastifyBaseLogger,
   { files, labels }: ReceivedUpload,
   outputs: string[],
 ): Promise<CreatedRun[]> {
   // The converter runs at most two shims at once; the rest wait their turn.
-  const results = await Promise.allSettled(files.map((file) => fastify.convertProfile(file.path)))
+  const results = await Promise.allSettled(files.map((file) => services.convertProfile(file.path)))
   for (const result of results)
     if (result.status === 'fulfilled') outputs.push(result.value.jsonPath)
-  const converted: Converted[] = []
+  const converted: ConvertedProfile[] = []
   for (const [index, result] of results.entries()) {
     if (result.status === 'fulfilled') {
       converted.push(result.value)
@@ -110,11 +116,11 @@ async function createSeparateRuns(
         labels,
         extras: emptyExtras(),
       }
-      created.push(await createRun(fastify, log, parts))
+      created.push(await createRun(services, log, parts))
     }
   } catch (error) {
     // All or nothing: a store failure part way (a full disk) takes back the runs made so far.
-    await Promise.all(created.map((run) => fastify.runStore.delete(run.id)))
+    await Promise.all(created.map((run) => services.runStore.delete(run.id)))
     throw error
   }
   return created
@@ -124,17 +130,17 @@ async function createSeparateRuns(
 interface RunParts {
   name: string
   files: ReceivedFile[]
-  converted: Converted
+  converted: ConvertedProfile
   labels: Record<string, string>
   extras: RunExtras
 }
 
 async function createRun(
-  fastify: FastifyInstance,
+  services: UploadServices,
   log: FastifyBaseLogger,
   { name, files, converted, labels, extras }: RunParts,
 ): Promise<CreatedRun> {
-  const run: Run = await fastify.runStore.create({
+  const run: Run = await services.runStore.create({
     name,
     files: files.map((file) => ({ path: file.path, fileName: file.fileName, fileSize: file.size })),
     profile: converted.meta,

@@ -1,7 +1,7 @@
 import type { StatRow } from '@profhub/profile'
 import { describe, expect, it } from 'vitest'
 import { ProfileCache } from '../../src/runs/profile-cache.ts'
-import { buildStatsColumns, StatsTable } from '../../src/runs/stats-table.ts'
+import { buildStatsColumns, StatsTable } from '../../src/converter/stats-table.ts'
 
 function tableOfSize(functions: number): StatsTable {
   const row: StatRow = {

@@ -14,7 +14,7 @@ import {
   needsToken,
 } from '../../access/request-rules.ts'
 import { createTokenMatcher } from '../../access/tokens.ts'
-import type { AppOptions } from '../../app.ts'
+import type { AppOptions } from './config.ts'
 import { ApiError } from '../../errors.ts'
 
 // Who may do what (apps/server/README.md, "Running it for a team"), checked in onRequest,

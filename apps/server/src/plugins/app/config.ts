@@ -7,7 +7,8 @@ import {
   parseTokens,
   parseUploadRateLimit,
 } from '../../access/access-config.ts'
-import type { AppOptions } from '../../app.ts'
+import type { FastifyPluginOptions } from 'fastify'
+import type { ProfileWorkers } from '../../converter/profile-workers.ts'
 import { parseFrameAncestors } from '../../security-policy.ts'
 
 /**
@@ -23,6 +24,23 @@ function findServerRoot(start: string): string {
     if (existsSync(path.join(dir, 'shim', 'pstats_to_json.py'))) return dir
     if (path.dirname(dir) === dir) throw new Error(`profhub's shim/ folder is not above ${start}`)
   }
+}
+
+/** What the app plugin is registered with (app.ts). */
+export interface AppOptions extends FastifyPluginOptions {
+  config: AppConfig
+  /** Worker threads to share with other app instances (tests); the app starts its own if not. */
+  profileWorkers?: ProfileWorkers
+}
+
+/** Where blobs go when `S3_ENDPOINT` and `S3_BUCKET` are set (credentials: the AWS variables). */
+export interface ObjectStorageConfig {
+  endpoint: string
+  bucket: string
+  /** `S3_REGION`, else `AWS_REGION`, else us-east-1. */
+  region: string
+  /** `S3_FORCE_PATH_STYLE` (default true): `endpoint/bucket/key` rather than `bucket.endpoint`. */
+  forcePathStyle: boolean
 }
 
 export interface AppConfig {
@@ -62,6 +80,13 @@ export interface AppConfig {
   maxEdges: number
   /** A conversion that takes longer is stopped, and the upload refused with 413 (`CONVERT_TIMEOUT_S`, default 120). */
   convertTimeoutMs: number
+  /**
+   * `DATABASE_URL` (postgres://…): runs live in PostgreSQL (and their blobs too, unless
+   * `objectStorage` is set). Null: the embedded SQLite + files store under DATA_DIR.
+   */
+  databaseUrl: string | null
+  /** Null: blobs are stored beside the run metadata (files, or PostgreSQL). */
+  objectStorage: ObjectStorageConfig | null
 }
 
 type Env = Record<string, string | undefined>
@@ -100,6 +125,38 @@ export function parseConfig(env: Env = process.env): AppConfig {
     maxFunctions: parseCount(env, 'MAX_FUNCTIONS', 500_000),
     maxEdges: parseCount(env, 'MAX_EDGES', 2_500_000),
     convertTimeoutMs: Math.ceil(parsePositiveNumber(env, 'CONVERT_TIMEOUT_S', 120) * 1000),
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    objectStorage: parseObjectStorage(env),
+  }
+}
+
+function parseDatabaseUrl(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null
+  if (!/^postgres(ql)?:\/\//.test(value)) {
+    throw new Error('DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/db)')
+  }
+  return value
+}
+
+function parseObjectStorage(env: Env): ObjectStorageConfig | null {
+  const endpoint = env.S3_ENDPOINT || ''
+  const bucket = env.S3_BUCKET || ''
+  if (endpoint === '' && bucket === '') return null
+  if (endpoint === '' || bucket === '') {
+    throw new Error('Object storage needs both S3_ENDPOINT and S3_BUCKET')
+  }
+  if (!env.DATABASE_URL) {
+    throw new Error('Object storage (S3_ENDPOINT) holds blobs for a PostgreSQL store: set DATABASE_URL too')
+  }
+  const forcePathStyle = env.S3_FORCE_PATH_STYLE || 'true'
+  if (forcePathStyle !== 'true' && forcePathStyle !== 'false') {
+    throw new Error(`S3_FORCE_PATH_STYLE must be "true" or "false", got "${forcePathStyle}"`)
+  }
+  return {
+    endpoint,
+    bucket,
+    region: env.S3_REGION || env.AWS_REGION || 'us-east-1',
+    forcePathStyle: forcePathStyle === 'true',
   }
 }
 

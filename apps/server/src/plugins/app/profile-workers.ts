@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { AppOptions } from '../../app.ts'
+import type { AppOptions } from './config.ts'
 import { ProfileWorkers } from '../../converter/profile-workers.ts'
 
 declare module 'fastify' {

@@ -5,6 +5,7 @@ import path from 'node:path'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { ProfileMeta } from '../../converter/profile-workers.ts'
+import type { ConvertedProfile, ShimInput } from '../../converter/converted-profile.ts'
 import {
   MAX_OUTPUT_BYTES,
   OUTPUT_TOO_LARGE,
@@ -16,23 +17,7 @@ import {
   type ShimExportFormat,
 } from '../../converter/run-shim.ts'
 import { Semaphore } from '../../semaphore.ts'
-import { ApiError } from '../../errors.ts'
-
-export interface ShimInput {
-  path: string
-  /** The client's name for the file, for messages (untrusted text). */
-  fileName: string
-}
-
-export interface ConvertedProfile {
-  /** What the run's row keeps of the document (checked in a worker thread). */
-  meta: ProfileMeta
-  /**
-   * The file the shim wrote the document to (in DATA_DIR/tmp, on the run files' file system):
-   * stored as is, never read by the main thread. The caller owns it (moves or removes it).
-   */
-  jsonPath: string
-}
+import { ApiError, quoteFileName } from '../../errors.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -220,14 +205,6 @@ async function outputSize(jsonPath: string): Promise<number> {
       cause: error,
     })
   }
-}
-
-/** An uploaded file's name inside a message: quoted, controls and bidi overrides replaced. */
-export function quoteFileName(fileName: string): string {
-  const chars = Array.from(fileName)
-  const shown = chars.length > 100 ? `${chars.slice(0, 99).join('')}…` : fileName
-  // eslint-disable-next-line no-control-regex
-  return `“${shown.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, '\ufffd')}”`
 }
 
 function translateShimError(error: unknown): unknown {

@@ -3,7 +3,7 @@ import { lockDataDir } from '../../runs/data-dir-lock.ts'
 import { resetUploadDirectory } from '../../runs/receive-upload.ts'
 import type { RunStore } from '../../runs/run-store.ts'
 import { SqliteRunStore } from '../../runs/sqlite-run-store.ts'
-import { StatsTable } from '../../runs/stats-table.ts'
+import { StatsTable } from '../../converter/stats-table.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart'
 import fp from 'fastify-plugin'
 import { MAX_FILES_PER_UPLOAD } from '@profhub/api'
-import type { AppOptions } from '../../app.ts'
+import type { AppOptions } from '../app/config.ts'
 import { MAX_LABELS } from '../../runs/labels.ts'
 import { MAX_EXTRA_PART_BYTES } from '../../runs/run-parts.ts'
 

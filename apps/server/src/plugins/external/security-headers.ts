@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import fastifyHelmet, { type FastifyHelmetOptions } from '@fastify/helmet'
 import fp from 'fastify-plugin'
 import helmet from 'helmet'
-import type { AppOptions } from '../../app.ts'
+import type { AppOptions } from '../app/config.ts'
 import { buildContentSecurityPolicy } from '../../security-policy.ts'
 
 // Security headers on every response (pages, API answers, downloads, errors, 404s), set by

@@ -2,7 +2,7 @@ import path from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
-import type { AppOptions } from '../../app.ts'
+import type { AppOptions } from '../app/config.ts'
 
 // Serves apps/web/dist. Files are looked up per request, so `pnpm build` while the server runs
 // is picked up, and a missing dist only logs a warning. Paths that are not files (deep links

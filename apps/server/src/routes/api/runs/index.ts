@@ -26,7 +26,6 @@ import { parseName, receiveUpload } from '../../../runs/receive-upload.ts'
 import { formatCursor, parseCursor } from '../../../runs/run-cursor.ts'
 import { isRunId } from '../../../runs/run-id.ts'
 import type { RunChanges } from '../../../runs/run-store.ts'
-import { storeUpload } from '../../../runs/store-upload.ts'
 import { LabelSet } from '../../../runs/labels.ts'
 import { exportRoutes } from './export.ts'
 import { extrasRoutes } from './extras.ts'
@@ -84,7 +83,7 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         )
       }
       const upload = await receiveUpload(request, config.uploadDir, config.maxUploadMb)
-      return reply.code(201).send(await storeUpload(fastify, upload, request.log))
+      return reply.code(201).send(await fastify.storeUpload(upload, request.log))
     },
   )
 

@@ -10,7 +10,7 @@ import {
   type StatRow,
 } from '@profhub/profile'
 import { describe, expect, it } from 'vitest'
-import { buildStatsColumns, statsColumnsOf, StatsTable } from '../../src/runs/stats-table.ts'
+import { buildStatsColumns, statsColumnsOf, StatsTable } from '../../src/converter/stats-table.ts'
 
 function rowsOf(fixture: string): StatRow[] {
   return documentOf(fixture).functions.map(
