@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import { access } from 'node:fs/promises'
+import type { IncomingMessage } from 'node:http'
 import { STATUS_CODES } from 'node:http'
 import path from 'node:path'
 import compress from '@fastify/compress'
@@ -13,11 +15,7 @@ import { handleFrameworkError, INTERNAL_ERROR_BODY, isApiError } from './errors.
 import { profilePreloads } from './page-preloads.ts'
 import { formatValidationMessage } from './format-validation-message.ts'
 import accessPlugin from './plugins/app/access.ts'
-import configPlugin, {
-  type AppConfig,
-  type AppOptions,
-  parseConfig,
-} from './plugins/app/config.ts'
+import configPlugin, { type AppConfig, type AppOptions, parseConfig } from './plugins/app/config.ts'
 import profileWorkersPlugin from './plugins/app/profile-workers.ts'
 import pstatsConverterPlugin from './plugins/app/pstats-converter.ts'
 import runStorePlugin from './plugins/app/run-store.ts'
@@ -32,8 +30,6 @@ import healthRoutes from './routes/api/health.ts'
 import runsRoutes from './routes/api/runs/index.ts'
 import profhubPyRoute from './routes/profhub-py.ts'
 
-export type { AppOptions }
-
 /** Fastify options the app relies on; server.ts adds the logger and timeouts. */
 export const serverOptions = {
   // Only PATCH takes a JSON body (a name); uploads are multipart and have their own limit.
@@ -42,7 +38,17 @@ export const serverOptions = {
   ajv: { customOptions: { coerceTypes: 'array', removeAdditional: 'all' } },
   // A malformed URL (`/%zz`) gets our headers and `{error, message}` body, not Fastify's own.
   frameworkErrors: handleFrameworkError,
+  // Request ids unique across servers (JSON log lines carry them as `reqId`), or the one a load
+  // balancer sent; answered in `X-Request-Id`.
+  requestIdHeader: false,
+  genReqId: requestIdOf,
 } satisfies FastifyServerOptions
+
+/** A sent `X-Request-Id` of plain characters (≤ 128) is kept; anything else gets a UUID. */
+function requestIdOf(request: IncomingMessage): string {
+  const sent = request.headers['x-request-id']
+  return typeof sent === 'string' && /^[\w.:-]{1,128}$/.test(sent) ? sent : randomUUID()
+}
 
 /**
  * The whole server as one plugin (register it with fastify-plugin): third-party plugins, then
@@ -66,6 +72,9 @@ export default async function profhubApp(
     if (reply.statusCode < 400) {
       request.log.debug(formatRequestLine(request, reply.statusCode, reply.elapsedTime))
     }
+  })
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
   })
   fastify.setErrorHandler(handleError)
   fastify.setNotFoundHandler((request, reply) => handleNotFound(options.config, request, reply))

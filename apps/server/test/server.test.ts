@@ -72,4 +72,27 @@ describe('the compiled server', () => {
     ])
     expect(lines.some((line) => line.trimStart().startsWith('{'))).toBe(false)
   })
+
+  it('logs JSON lines with a request id it also answers, unique across servers or as sent', async () => {
+    const { url, output } = await startServer({ LOG_FORMAT: 'json', LOG_LEVEL: 'info' })
+    await waitHealthy(url)
+    const missing = `${url}/api/runs/${'A'.repeat(22)}`
+    const first = await fetch(missing)
+    const second = await fetch(missing, { headers: { 'x-request-id': 'lb-7f3a.1:2' } })
+    const hostile = await fetch(missing, { headers: { 'x-request-id': 'a b' } })
+    const ids = [first, second, hostile].map((response) => response.headers.get('x-request-id'))
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    expect(ids[1]).toBe('lb-7f3a.1:2')
+    expect(ids[2]).toMatch(/^[0-9a-f-]{36}$/)
+    expect(ids[2]).not.toBe(ids[0])
+    // Each refused request's log line is JSON carrying the id it was answered with.
+    await expect
+      .poll(() =>
+        output()
+          .split('\n')
+          .filter((line) => line.includes('/api/runs/AAAA'))
+          .map((line) => (JSON.parse(line) as { reqId?: string }).reqId),
+      )
+      .toEqual(ids)
+  })
 })
