@@ -1,5 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { diffProfiles, type ProfileDocument } from '@profhub/profile'
+import { diffProfiles, readProfileDocument, type ProfileDocument } from '@profhub/profile'
 import { graphFromStacks } from '@profhub/profile/testing'
 import {
   COMPARE_SORT_KEYS,
@@ -11,6 +12,10 @@ import {
   defaultCompareDirection,
   filterCompareRows,
   sortCompareRows,
+  sortCompareRowsInSteps,
+  startCompareWidestScan,
+  scanCompareWidestText,
+  finishCompareWidestScan,
   type CompareRow,
 } from './compare-rows.ts'
 
@@ -147,5 +152,66 @@ describe('percent change', () => {
     // Digits are equally wide: any text of the most characters will do.
     expect(widest['tottime-before']).toHaveLength('4.000'.length)
     expect(widest['tottime-change']).toHaveLength('-3.000'.length)
+  })
+})
+
+/** The committed shim documents, compared pairwise (each with itself too). */
+const FIXTURES = new URL('../../../fixtures/profiles/', import.meta.url)
+const corpus: ProfileDocument[] = readdirSync(FIXTURES)
+  .filter((name) => name.endsWith('.json') && !name.endsWith('.summary.json'))
+  .map((name) => readProfileDocument(JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'))))
+const corpusRows = corpus.flatMap((b) => corpus.map((a) => computeCompareRows(diffProfiles(b, a))))
+
+/** Rows with numbers no profile should hold: negative, huge, fractional calls, rounding edges. */
+const adversarial: CompareRow[] = [
+  [0.0004999, -0.0005, 1e21, -1e-7],
+  [9.9995, 99.9999, -99999.9996, 0.0005],
+  [-0, 123456789012.345, 1.5, -3],
+  [5e-324, 12, 999.9996, -999.9994],
+].map((values, i) => {
+  const [a, b, c, d] = values as [number, number, number, number]
+  const change = (before: number, after: number) => ({ before, after, change: after - before })
+  return {
+    ...rows[i % rows.length]!,
+    name: `f${'x'.repeat(i * 3)}`,
+    ncalls: change(Math.round(Math.abs(a * 1e6)), Math.trunc(b)),
+    primitiveCalls: change(Math.trunc(c % 1e6), d),
+    tottime: change(a, b),
+    cumtime: change(c, d),
+  }
+})
+
+describe('computing in steps', () => {
+  it('finds the widest texts slice by slice as in one scan', () => {
+    for (const list of [...corpusRows, adversarial, [...adversarial, ...rows].reverse()]) {
+      for (const size of [1, 2, 7]) {
+        const scan = startCompareWidestScan()
+        for (let from = 0; from < list.length; from += size)
+          scanCompareWidestText(scan, list, from, Math.min(list.length, from + size))
+        expect(finishCompareWidestScan(scan)).toEqual(computeCompareWidestText(list))
+      }
+    }
+  })
+
+  it('scans every cell as formatCompareCell writes it', () => {
+    const widest = computeCompareWidestText(adversarial)
+    for (const key of COMPARE_SORT_KEYS) {
+      if (key === 'function') continue
+      const texts = adversarial.map((row) => formatCompareCell(row, key) ?? '')
+      expect(widest[key]).toBe(texts.reduce((w, t) => (t.length > w.length ? t : w), '0'))
+    }
+  })
+
+  it('sorts in steps as in one go, for every key and direction', () => {
+    for (const list of [rows, ...corpusRows.slice(0, 8)]) {
+      for (const key of COMPARE_SORT_KEYS) {
+        for (const direction of ['asc', 'desc'] as const) {
+          let sorted: CompareRow[] = []
+          for (const step of sortCompareRowsInSteps(list, key, direction, 3, (s) => (sorted = s)))
+            step()
+          expect(sorted).toEqual(sortCompareRows(list, key, direction))
+        }
+      }
+    }
   })
 })

@@ -9,6 +9,7 @@ import {
 } from '@profhub/profile'
 import { formatSignedCount, formatSignedSeconds } from './diff-text.ts'
 import { functionKey } from './profile-index.ts'
+import { sliceSteps } from './steps.ts'
 import { nameLength } from './table-rows.ts'
 import { sortByValue } from './table-rows.ts'
 
@@ -54,27 +55,30 @@ export interface CompareRow extends FunctionDiff {
 }
 
 export function computeCompareRows(diff: ProfileDiff): CompareRow[] {
+  return diff.functions.map(computeCompareRow)
+}
+
+/** One row of `computeCompareRows` (a page builds 100k of them a slice at a time). */
+export function computeCompareRow(row: FunctionDiff): CompareRow {
+  const line = row.lineAfter ?? row.lineBefore ?? 0
+  const at = { file: row.file, line, name: row.name }
   // Spelled out rather than spread: one object shape, ~2× faster on 20k rows.
-  return diff.functions.map((row) => {
-    const line = row.lineAfter ?? row.lineBefore ?? 0
-    const at = { file: row.file, line, name: row.name }
-    return {
-      status: row.status,
-      file: row.file,
-      name: row.name,
-      lineBefore: row.lineBefore,
-      lineAfter: row.lineAfter,
-      beforeIndex: row.beforeIndex,
-      afterIndex: row.afterIndex,
-      ncalls: row.ncalls,
-      primitiveCalls: row.primitiveCalls,
-      tottime: row.tottime,
-      cumtime: row.cumtime,
-      line,
-      key: functionKey(at),
-      label: formatFunctionLabel(at),
-    }
-  })
+  return {
+    status: row.status,
+    file: row.file,
+    name: row.name,
+    lineBefore: row.lineBefore,
+    lineAfter: row.lineAfter,
+    beforeIndex: row.beforeIndex,
+    afterIndex: row.afterIndex,
+    ncalls: row.ncalls,
+    primitiveCalls: row.primitiveCalls,
+    tottime: row.tottime,
+    cumtime: row.cumtime,
+    line,
+    key: functionKey(at),
+    label: formatFunctionLabel(at),
+  }
 }
 
 export type CompareColumn = 'ncalls' | 'tottime' | 'cumtime'
@@ -126,33 +130,62 @@ export function sortCompareRows(
   key: CompareSortKey,
   direction: SortDirection = defaultCompareDirection(key),
 ): CompareRow[] {
+  let sorted: CompareRow[] = []
+  for (const step of sortCompareRowsInSteps(rows, key, direction, rows.length, (s) => (sorted = s)))
+    step()
+  return sorted
+}
+
+/**
+ * `sortCompareRows` as steps to run in order, each over at most `size` rows (all but the radix
+ * sort itself, ~5 ms for 100k), so that a page can answer between them; the last one calls
+ * `done` with the sorted rows.
+ */
+export function sortCompareRowsInSteps(
+  rows: readonly CompareRow[],
+  key: CompareSortKey,
+  direction: SortDirection,
+  size: number,
+  done: (sorted: CompareRow[]) => void,
+): (() => void)[] {
   let keyed = rows
-  for (let i = 1; i < rows.length; i++) {
-    if (compareByKey(rows[i - 1]!, rows[i]!) > 0) {
-      keyed = rows.slice().sort(compareByKey)
-      break
+  const inKeyOrder = () => {
+    for (let i = 1; i < rows.length; i++) {
+      if (compareByKey(rows[i - 1]!, rows[i]!) > 0) {
+        keyed = rows.slice().sort(compareByKey)
+        break
+      }
     }
   }
-  if (key === 'function') {
-    if (direction === 'asc') return keyed.slice()
-    // Reversed, but rows of one key keep their order (as a stable sort leaves ties).
-    const reversed: CompareRow[] = []
-    for (let end = keyed.length, i = end - 1; i >= 0; i--) {
-      if (i > 0 && compareByKey(keyed[i - 1]!, keyed[i]!) === 0) continue
-      for (let j = i; j < end; j++) reversed.push(keyed[j]!)
-      end = i
-    }
-    return reversed
-  }
+  if (key === 'function') return [inKeyOrder, () => done(sortByFunction(keyed, direction))]
   const [column, side] = key.split('-') as [CompareColumn, Side]
-  // A missing value sorts below every number.
-  const values = Float64Array.from(keyed, (row) => sortValue(row, column, side) ?? -Infinity)
-  const order = sortByValue(
-    Int32Array.from(keyed, (_, i) => i),
-    values,
-    direction === 'desc',
-  )
-  return Array.from(order, (i) => keyed[i]!)
+  const values = new Float64Array(rows.length)
+  const slices = sliceSteps(rows.length, size, (from, to) => {
+    // A missing value sorts below every number.
+    for (let i = from; i < to; i++) values[i] = sortValue(keyed[i]!, column, side) ?? -Infinity
+  })
+  const order = () => {
+    const identity = new Int32Array(keyed.length)
+    for (let i = 0; i < identity.length; i++) identity[i] = i
+    const sorted = sortByValue(identity, values, direction === 'desc')
+    const out = new Array<CompareRow>(sorted.length)
+    for (let i = 0; i < sorted.length; i++) out[i] = keyed[sorted[i]!]!
+    done(out)
+  }
+  return [inKeyOrder, ...slices, order]
+}
+
+/** Rows in key order (`keyed`) in the function column's order. */
+function sortByFunction(keyed: readonly CompareRow[], direction: SortDirection): CompareRow[] {
+  if (direction === 'asc') return keyed.slice()
+  // Reversed, but rows of one key keep their order (as a stable sort leaves ties).
+  const reversed: CompareRow[] = []
+  for (let end = keyed.length, i = end - 1; i >= 0; i--) {
+    if (i > 0 && compareByKey(keyed[i - 1]!, keyed[i]!) === 0) continue
+    for (let j = i; j < end; j++) reversed.push(keyed[j]!)
+    end = i
+  }
+  return reversed
 }
 
 /** Rows whose name or file contains `text`, ignoring case; keeps the input order. */
@@ -199,6 +232,10 @@ function formatCalls(row: CompareRow, side: 'before' | 'after'): string {
  */
 export function formatCompareCell(row: CompareRow, key: CompareNumberKey): string | null {
   const [column, side] = key.split('-') as [CompareColumn, Side]
+  return formatCell(row, column, side)
+}
+
+function formatCell(row: CompareRow, column: CompareColumn, side: Side): string | null {
   const c: Change = row[column]
   switch (side) {
     case 'before':
@@ -215,6 +252,50 @@ export function formatCompareCell(row: CompareRow, key: CompareNumberKey): strin
   }
 }
 
+const NUMBER_KEYS = COMPARE_SORT_KEYS.filter((k): k is CompareNumberKey => k !== 'function')
+/** The number columns' keys split once (1.2M `split`s for 100k rows are garbage to collect). */
+const NUMBER_CELLS = NUMBER_KEYS.map(
+  (key) => [key, ...key.split('-')] as [CompareNumberKey, CompareColumn, Side],
+)
+
+/** What `scanCompareWidestText` has found so far: the widest texts, the longest name's row. */
+export interface CompareWidestScan {
+  texts: Record<CompareNumberKey, string>
+  name: CompareRow | null
+}
+
+export function startCompareWidestScan(): CompareWidestScan {
+  const texts = Object.fromEntries(NUMBER_KEYS.map((k) => [k, '0']))
+  return { texts: texts as Record<CompareNumberKey, string>, name: null }
+}
+
+/**
+ * Goes on with `scan` over `rows[from..to)`. Scanning the rows in consecutive slices finds what
+ * one scan over all of them does (the first of the widest texts wins either way): 100k rows ×
+ * 12 cells take ~0.2–0.4 s, too long for one task of the page.
+ */
+export function scanCompareWidestText(
+  scan: CompareWidestScan,
+  rows: readonly CompareRow[],
+  from = 0,
+  to = rows.length,
+): void {
+  const { texts } = scan
+  for (let i = from; i < to; i++) {
+    const row = rows[i]!
+    if (!scan.name || nameLength(row) > nameLength(scan.name)) scan.name = row
+    for (const [key, column, side] of NUMBER_CELLS) {
+      const text = formatCell(row, column, side)
+      if (text !== null && text.length > texts[key].length) texts[key] = text
+    }
+  }
+}
+
+/** Each column's widest text once every row is scanned (see `computeCompareWidestText`). */
+export function finishCompareWidestScan(scan: CompareWidestScan): Record<CompareSortKey, string> {
+  return { ...scan.texts, function: scan.name ? splitFunctionLabel(scan.name).rest : '' }
+}
+
 /**
  * Each number column's widest text over `rows` (sizes the columns), and the widest function
  * name (`splitFunctionLabel`'s `rest`).
@@ -222,16 +303,7 @@ export function formatCompareCell(row: CompareRow, key: CompareNumberKey): strin
 export function computeCompareWidestText(
   rows: readonly CompareRow[],
 ): Record<CompareSortKey, string> {
-  const keys = COMPARE_SORT_KEYS.filter((k): k is CompareNumberKey => k !== 'function')
-  const widest = Object.fromEntries(keys.map((k) => [k, '0'])) as Record<CompareSortKey, string>
-  let widestName: CompareRow | null = null
-  for (const row of rows) {
-    if (!widestName || nameLength(row) > nameLength(widestName)) widestName = row
-    for (const key of keys) {
-      const text = formatCompareCell(row, key)
-      if (text !== null && text.length > widest[key].length) widest[key] = text
-    }
-  }
-  widest.function = widestName ? splitFunctionLabel(widestName).rest : ''
-  return widest
+  const scan = startCompareWidestScan()
+  scanCompareWidestText(scan, rows)
+  return finishCompareWidestScan(scan)
 }

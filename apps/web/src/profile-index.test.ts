@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { CallEdge, FunctionStats } from '@profhub/profile'
-import { compareEdges, computeProfileIndex, functionKey } from './profile-index.ts'
+import {
+  compareEdges,
+  computeProfileIndex,
+  computeProfileIndexInSteps,
+  functionKey,
+  type ProfileIndex,
+} from './profile-index.ts'
 
 const fn = (file: string, line: number, name: string): FunctionStats => ({
   file,
@@ -61,6 +67,22 @@ describe('computeProfileIndex', () => {
   it('skips edges that point outside the function table', () => {
     const broken = computeProfileIndex({ functions, edges: [edge(0, 9), edge(9, 0)] })
     expect(broken.callers).toEqual([[], [], []])
+  })
+
+  it('is the same computed in steps of any size, with a clash kept as the first one', () => {
+    const clash = [...functions, fn('a.py', 7, 'fib')]
+    const all = [...edges, edge(3, 0), edge(0, 3)]
+    const whole = computeProfileIndex({ functions: clash, edges: all })
+    expect(whole.byKey.get('a.py:7:fib')).toBe(1)
+    for (const size of [1, 2, 3, 100]) {
+      let stepped: ProfileIndex | undefined
+      const steps = computeProfileIndexInSteps({ functions: clash, edges: all }, size, (i) => {
+        stepped = i
+      })
+      expect(steps.length).toBe(Math.ceil(4 / size) + Math.ceil(6 / size) + 1)
+      for (const step of steps) step()
+      expect(stepped).toEqual(whole)
+    }
   })
 })
 

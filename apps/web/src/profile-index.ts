@@ -1,4 +1,5 @@
 import type { CallEdge, ProfileDocument } from '@profhub/profile'
+import { sliceSteps } from './steps.ts'
 
 /**
  * Lookups computed once per loaded profile: function keys (what URLs store) and caller/callee
@@ -29,25 +30,50 @@ const NONE: readonly number[] = Object.freeze([])
 export function computeProfileIndex(
   doc: Pick<ProfileDocument, 'functions' | 'edges'>,
 ): ProfileIndex {
-  const n = doc.functions.length
+  let index: ProfileIndex | undefined
+  const size = Math.max(doc.functions.length, doc.edges.length, 1)
+  for (const step of computeProfileIndexInSteps(doc, size, (i) => (index = i))) step()
+  return index as ProfileIndex
+}
+
+/**
+ * `computeProfileIndex` as steps to run in order, each over at most `size` functions or edges
+ * (100k functions take ~0.2–0.4 s), so that a page can answer between them; the last one calls
+ * `done` with the index.
+ */
+export function computeProfileIndexInSteps(
+  doc: Pick<ProfileDocument, 'functions' | 'edges'>,
+  size: number,
+  done: (index: ProfileIndex) => void,
+): (() => void)[] {
+  const { functions, edges } = doc
+  const n = functions.length
   const byKey = new Map<string, number>()
-  doc.functions.forEach((f, i) => {
-    const key = functionKey(f)
-    if (!byKey.has(key)) byKey.set(key, i)
-  })
-  const callers: number[][] = Array.from({ length: n }, () => [])
-  const callees: number[][] = Array.from({ length: n }, () => [])
-  doc.edges.forEach((edge, e) => {
-    // An edge pointing outside `functions` would be a server bug; skip it rather than crash.
-    if (edge.caller >= n || edge.callee >= n) return
-    callers[edge.callee]!.push(e)
-    callees[edge.caller]!.push(e)
-  })
-  return {
-    byKey,
-    callers: callers.map((list) => (list.length === 0 ? NONE : list)),
-    callees: callees.map((list) => (list.length === 0 ? NONE : list)),
+  // Lists start as the shared empty one; a function's own list is made at its first edge.
+  const callers = new Array<readonly number[]>(n).fill(NONE)
+  const callees = new Array<readonly number[]>(n).fill(NONE)
+  const link = (lists: (readonly number[])[], i: number, e: number) => {
+    if (lists[i] === NONE) lists[i] = [e]
+    else (lists[i] as number[]).push(e)
   }
+  return [
+    ...sliceSteps(n, size, (from, to) => {
+      for (let i = from; i < to; i++) {
+        const key = functionKey(functions[i]!)
+        if (!byKey.has(key)) byKey.set(key, i)
+      }
+    }),
+    ...sliceSteps(edges.length, size, (from, to) => {
+      for (let e = from; e < to; e++) {
+        const edge = edges[e]!
+        // An edge pointing outside `functions` would be a server bug; skip it rather than crash.
+        if (edge.caller >= n || edge.callee >= n) continue
+        link(callers, edge.callee, e)
+        link(callees, edge.caller, e)
+      }
+    }),
+    () => done({ byKey, callers, callees }),
+  ]
 }
 
 /** The panel's order: most cumulative time first (null for `profile`-module runs), then calls. */

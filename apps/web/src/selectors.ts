@@ -15,14 +15,26 @@ import {
   type LegendEntry,
 } from './chart-colors.ts'
 import { displayText } from './display-text.ts'
+import { sliceSteps } from './steps.ts'
 import { activeTheme, type Theme } from './theme.ts'
 import { computePartition, type Partition } from './layout/partition.ts'
-import { computeProfileIndex, functionKey, type ProfileIndex } from './profile-index.ts'
+import {
+  computeProfileIndex,
+  computeProfileIndexInSteps,
+  functionKey,
+  type ProfileIndex,
+} from './profile-index.ts'
 import { computeHeaviestOccurrences, hashFunctionKey } from './tree/focus-path.ts'
 import { ALL_FUNCTIONS, shortLabel } from './node-text.ts'
 import {
+  computeCompareRow,
   computeCompareRows,
   computeCompareWidestText,
+  finishCompareWidestScan,
+  scanCompareWidestText,
+  sortCompareRows,
+  sortCompareRowsInSteps,
+  startCompareWidestScan,
   type CompareSortKey,
   type CompareRow,
 } from './compare-rows.ts'
@@ -55,8 +67,23 @@ function memoizeByDocument<T>(compute: (doc: ProfileDocument) => T): (doc: Profi
   }
 }
 
-export const selectProfileIndex: (doc: ProfileDocument) => ProfileIndex =
-  memoizeByDocument(computeProfileIndex)
+const profileIndexes = new WeakMap<ProfileDocument, ProfileIndex>()
+
+/** Function keys and caller/callee lists (see `computeProfileIndex`), once per profile. */
+export function selectProfileIndex(doc: ProfileDocument): ProfileIndex {
+  let index = profileIndexes.get(doc)
+  if (!index) profileIndexes.set(doc, (index = computeProfileIndex(doc)))
+  return index
+}
+
+/**
+ * `selectProfileIndex(doc)` as steps of `size` functions, for a page that must answer between
+ * them (see `computeProfileIndexInSteps`); none once the index is known.
+ */
+export function selectProfileIndexSteps(doc: ProfileDocument, size: number): (() => void)[] {
+  if (profileIndexes.has(doc)) return []
+  return computeProfileIndexInSteps(doc, size, (index) => profileIndexes.set(doc, index))
+}
 
 /** Table rows, each built the first time it is asked for (all 100k at once take ~120 ms). */
 const selectRowCache: (doc: ProfileDocument) => (TableRow | undefined)[] = memoizeByDocument(
@@ -201,26 +228,94 @@ function memoizeByPair<A extends object, B extends object, T>(
 export const selectProfileDiff: (before: ProfileDocument, after: ProfileDocument) => ProfileDiff =
   memoizeByPair(diffProfiles)
 
-export const selectCompareRows: (diff: ProfileDiff) => readonly CompareRow[] = (() => {
-  const cache = new WeakMap<ProfileDiff, CompareRow[]>()
-  return (diff: ProfileDiff) => {
-    let rows = cache.get(diff)
-    if (!rows) cache.set(diff, (rows = computeCompareRows(diff)))
-    return rows
-  }
-})()
+const compareRows = new WeakMap<ProfileDiff, readonly CompareRow[]>()
+const compareWidestText = new WeakMap<readonly CompareRow[], Record<CompareSortKey, string>>()
+const sortedCompareRows = new WeakMap<readonly CompareRow[], Map<string, readonly CompareRow[]>>()
+
+/** The compare table's rows (see `computeCompareRows`), once per diff. */
+export function selectCompareRows(diff: ProfileDiff): readonly CompareRow[] {
+  let rows = compareRows.get(diff)
+  if (!rows) compareRows.set(diff, (rows = computeCompareRows(diff)))
+  return rows
+}
 
 /** The widest text of each of the compare table's number columns. */
-export const selectCompareWidestText: (
+export function selectCompareWidestText(
   rows: readonly CompareRow[],
-) => Record<CompareSortKey, string> = (() => {
-  const cache = new WeakMap<readonly CompareRow[], Record<CompareSortKey, string>>()
-  return (rows: readonly CompareRow[]) => {
-    let widest = cache.get(rows)
-    if (!widest) cache.set(rows, (widest = computeCompareWidestText(rows)))
-    return widest
-  }
-})()
+): Record<CompareSortKey, string> {
+  let widest = compareWidestText.get(rows)
+  if (!widest) compareWidestText.set(rows, (widest = computeCompareWidestText(rows)))
+  return widest
+}
+
+function sortedCache(rows: readonly CompareRow[]): Map<string, readonly CompareRow[]> {
+  let sorted = sortedCompareRows.get(rows)
+  if (!sorted) sortedCompareRows.set(rows, (sorted = new Map()))
+  return sorted
+}
+
+/** The compare rows in a sort's order; the last few orders asked for are kept. */
+export function selectSortedCompareRows(
+  rows: readonly CompareRow[],
+  key: CompareSortKey,
+  direction: SortDirection,
+): readonly CompareRow[] {
+  const cache = sortedCache(rows)
+  let sorted = cache.get(`${key} ${direction}`)
+  if (!sorted)
+    keepSorted(cache, `${key} ${direction}`, (sorted = sortCompareRows(rows, key, direction)))
+  return sorted
+}
+
+function keepSorted(
+  cache: Map<string, readonly CompareRow[]>,
+  key: string,
+  sorted: readonly CompareRow[],
+): void {
+  if (cache.size >= 4) cache.delete(cache.keys().next().value!)
+  cache.set(key, sorted)
+}
+
+/**
+ * What the compare table shows first, as steps of `size` rows for a page that must answer
+ * between them: the rows (`selectCompareRows`), their widest texts and their order for `sort`.
+ * A 100k-function run's take ~0.5–1 s in all, on every Swap too.
+ */
+export function selectCompareTableSteps(
+  diff: ProfileDiff,
+  sort: { key: CompareSortKey; direction: SortDirection },
+  size: number,
+): (() => void)[] {
+  const known = compareRows.get(diff)
+  // Filled by the first steps when not known yet; the later ones read it then.
+  const rows: CompareRow[] = known ? [] : new Array(diff.functions.length)
+  const list = known ?? rows
+  const slices = (work: (from: number, to: number) => void) =>
+    sliceSteps(diff.functions.length, size, work)
+  const scan = startCompareWidestScan()
+  const sortKey = `${sort.key} ${sort.direction}`
+  return [
+    ...(known
+      ? []
+      : [
+          ...slices((from, to) => {
+            for (let i = from; i < to; i++) rows[i] = computeCompareRow(diff.functions[i]!)
+          }),
+          () => compareRows.set(diff, rows),
+        ]),
+    ...(compareWidestText.has(list)
+      ? []
+      : [
+          ...slices((from, to) => scanCompareWidestText(scan, list, from, to)),
+          () => compareWidestText.set(list, finishCompareWidestScan(scan)),
+        ]),
+    ...(sortedCache(list).has(sortKey)
+      ? []
+      : sortCompareRowsInSteps(list, sort.key, sort.direction, size, (sorted) =>
+          keepSorted(sortedCache(list), sortKey, sorted),
+        )),
+  ]
+}
 
 const treeDiffs = new WeakMap<CallTree, WeakMap<CallTree, CallTreeDiff>>()
 

@@ -6,7 +6,13 @@ import {
   type ProfileDiff,
   type ProfileDocument,
 } from '@profhub/profile'
-import { selectCompareRows, selectProfileDiff, selectProfileIndex } from '../selectors.ts'
+import type { CompareSortState } from '../url-state.ts'
+import {
+  selectCompareTableSteps,
+  selectProfileDiff,
+  selectProfileIndexSteps,
+} from '../selectors.ts'
+import { sliceSteps } from '../steps.ts'
 import { keyBuffers, packKeys } from './packed-keys.ts'
 import { selectCallTree } from './tree-loader.ts'
 import type { DiffAnswer, DiffRequest } from './diff.worker.ts'
@@ -15,9 +21,10 @@ import type { DiffAnswer, DiffRequest } from './diff.worker.ts'
  * Two runs compared (`diffProfiles`), once per pair, as a state that may answer later. Small
  * pairs are compared on the spot (~25 ms for two 20k-function runs). For big ones the matching
  * and the rows' order come from a Web Worker, and what must happen here is cut into tasks of
- * their own (the rows of the diff, the compare table's rows, the after run's index, the start of
- * both call trees), so that a 100k-function run never holds the page for long: done in one go
- * it froze the page for seconds. Cached beside the documents (WeakMaps), never in the store.
+ * their own (the rows of the diff, the compare table's rows, widest texts and order, the after
+ * run's index, the start of both call trees), so that a 100k-function run never holds the page
+ * for long: done in one go it froze the page for seconds, and each of these alone for 0.1–0.4 s.
+ * Cached beside the documents (WeakMaps), never in the store.
  */
 
 export type DiffState =
@@ -28,8 +35,8 @@ export type DiffState =
 /** Functions of both runs together under which the comparison runs here (as `selectProfileDiff`). */
 const SMALL = 40_000
 
-/** Rows of the diff built per task. */
-const SLICE = 20_000
+/** Rows of the diff (and functions of the index) dealt with per task: ~20–50 ms each. */
+const SLICE = 10_000
 
 const COMPUTING: DiffState = { status: 'computing' }
 const cache = new WeakMap<ProfileDocument, WeakMap<ProfileDocument, DiffState>>()
@@ -59,7 +66,11 @@ function inTasks(steps: (() => void)[], onError: (error: unknown) => void): void
   next(0)
 }
 
-function compareInWorker(before: ProfileDocument, after: ProfileDocument): void {
+function compareInWorker(
+  before: ProfileDocument,
+  after: ProfileDocument,
+  sort: CompareSortState,
+): void {
   const fail = (error: unknown) =>
     settle(before, after, { status: 'error', message: messageOf(error) })
   const worker = new Worker(new URL('./diff.worker.ts', import.meta.url), { type: 'module' })
@@ -69,9 +80,8 @@ function compareInWorker(before: ProfileDocument, after: ProfileDocument): void 
     const { order, ...matching } = data.matching
     // The rows are objects made here, a slice per task (100k at once held the page ~0.1–0.3 s).
     const functions: FunctionDiff[] = new Array(order.length)
-    const slices = Array.from({ length: Math.ceil(order.length / SLICE) }, (_, s) => () => {
-      const end = Math.min(order.length, (s + 1) * SLICE)
-      for (let i = s * SLICE; i < end; i++)
+    const slices = sliceSteps(order.length, SLICE, (from, to) => {
+      for (let i = from; i < to; i++)
         functions[i] = buildFunctionDiff(before, after, matching, order[i]!)
     })
     const diff: ProfileDiff = {
@@ -82,8 +92,8 @@ function compareInWorker(before: ProfileDocument, after: ProfileDocument): void 
     inTasks(
       [
         ...slices,
-        () => selectCompareRows(diff),
-        () => selectProfileIndex(after),
+        ...selectCompareTableSteps(diff, sort, SLICE),
+        ...selectProfileIndexSteps(after, SLICE),
         () => settle(before, after, { status: 'ready', diff }),
       ],
       fail,
@@ -113,8 +123,15 @@ function compareInWorker(before: ProfileDocument, after: ProfileDocument): void 
   )
 }
 
-/** The comparison's state, starting it the first time a pair is asked for. */
-export function selectDiffState(before: ProfileDocument, after: ProfileDocument): DiffState {
+/**
+ * The comparison's state, starting it the first time a pair is asked for. `sort` is the compare
+ * table's: its order is made before the diff is ready, in tasks of its own too.
+ */
+export function selectDiffState(
+  before: ProfileDocument,
+  after: ProfileDocument,
+  sort: CompareSortState,
+): DiffState {
   let inner = cache.get(before)
   if (!inner) cache.set(before, (inner = new WeakMap()))
   let state = inner.get(after)
@@ -130,7 +147,7 @@ export function selectDiffState(before: ProfileDocument, after: ProfileDocument)
     return state
   }
   inner.set(after, COMPUTING)
-  compareInWorker(before, after)
+  compareInWorker(before, after, sort)
   return COMPUTING
 }
 
@@ -139,6 +156,10 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener)
 }
 
-export function useProfileDiff(before: ProfileDocument, after: ProfileDocument): DiffState {
-  return useSyncExternalStore(subscribe, () => selectDiffState(before, after))
+export function useProfileDiff(
+  before: ProfileDocument,
+  after: ProfileDocument,
+  sort: CompareSortState,
+): DiffState {
+  return useSyncExternalStore(subscribe, () => selectDiffState(before, after, sort))
 }

@@ -158,7 +158,7 @@ function LoadedCompare({
 }) {
   const title = `${displayText(before.run.name)} → ${displayText(after.run.name)}`
   // Big runs are compared in a worker: the page answers (and says so) meanwhile.
-  const state = useProfileDiff(before.profile, after.profile)
+  const state = useProfileDiff(before.profile, after.profile, view.compareSort)
   if (state.status === 'computing') {
     return (
       <Shell title={title}>

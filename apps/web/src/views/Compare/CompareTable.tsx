@@ -2,7 +2,7 @@ import { useDeferredValue, useMemo, type ReactNode } from 'react'
 import { computeMatchCounts, type FunctionMatching, type MatchCounts } from '@profhub/profile'
 import { formatCount } from '../../format.ts'
 import type { HistoryMode } from '../../navigation.ts'
-import { selectCompareWidestText } from '../../selectors.ts'
+import { selectCompareWidestText, selectSortedCompareRows } from '../../selectors.ts'
 import type { CompareSortState } from '../../url-state.ts'
 import commonStyles from '../common/common.module.css'
 import { FunctionName } from '../common/FunctionName.tsx'
@@ -11,7 +11,6 @@ import {
   defaultCompareDirection,
   filterCompareRows,
   formatCompareCell,
-  sortCompareRows,
   type CompareColumn,
   type CompareNumberKey,
   type CompareRow,
@@ -164,10 +163,7 @@ export function CompareTable({
   onSort,
   onSelect,
 }: CompareTableProps) {
-  const sorted = useMemo(
-    () => sortCompareRows(all, sort.key, sort.direction),
-    [all, sort.key, sort.direction],
-  )
+  const sorted = selectSortedCompareRows(all, sort.key, sort.direction)
   const deferredSearch = useDeferredValue(search)
   const rows = useMemo(() => filterCompareRows(sorted, deferredSearch), [sorted, deferredSearch])
   const selectedPos = useMemo(
