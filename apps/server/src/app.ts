@@ -76,6 +76,15 @@ export default async function profhubApp(
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  // Stopping (SIGTERM): requests under way are finished, and their connections then closed
+  // rather than kept alive, so that the close does not wait for clients to hang up.
+  let closing = false
+  fastify.addHook('preClose', async () => {
+    closing = true
+  })
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
   fastify.setErrorHandler(handleError)
   fastify.setNotFoundHandler((request, reply) => handleNotFound(options.config, request, reply))
 

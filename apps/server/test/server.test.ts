@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { availableParallelism, tmpdir } from 'node:os'
+import path from 'node:path'
 import { fixturePath } from '@profhub/fixtures'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { useCompiledServers } from './compiled-server.ts'
@@ -94,5 +95,34 @@ describe('the compiled server', () => {
           .map((line) => (JSON.parse(line) as { reqId?: string }).reqId),
       )
       .toEqual(ids)
+  })
+
+  it('finishes the uploads under way when asked to stop (SIGTERM), then exits', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'profhub-stop-'))
+    onTestFinished(() => rm(dataDir, { recursive: true, force: true }))
+    const { child, url } = await startServer({ UPLOAD_RATE_LIMIT: '0', DATA_DIR: dataDir })
+    await waitHealthy(url)
+    const bytes = await readFile(fixturePath('large-20k.prof'))
+    const uploads = Array.from({ length: 3 }, (_, index) => {
+      const form = new FormData()
+      form.append('file', new Blob([bytes]), `large-${index}.prof`)
+      return fetch(`${url}/api/runs`, { method: 'POST', body: form })
+    })
+    // Stopped as soon as the first upload is being received: the others are on their way.
+    let answered = 0
+    for (const upload of uploads) void upload.then(() => (answered += 1))
+    await expect
+      .poll(async () => (await readdir(path.join(dataDir, 'tmp'))).length)
+      .toBeGreaterThan(0)
+    expect(answered).toBeLessThan(3)
+    const exited = exitOf(child)
+    child.kill('SIGTERM')
+    const statuses = await Promise.all(uploads.map(async (upload) => (await upload).status))
+    expect(statuses).toEqual([201, 201, 201])
+    expect(await exited).toBe(0)
+    // Stored for good: a new server on the same DATA_DIR lists them.
+    const next = await startServer({ DATA_DIR: dataDir })
+    const { runs } = (await (await fetch(`${next.url}/api/runs`)).json()) as { runs: unknown[] }
+    expect(runs).toHaveLength(3)
   })
 })

@@ -5,6 +5,17 @@ import { launcher } from '../converter/launcher-client.ts'
 import { Semaphore } from '../semaphore.ts'
 
 /**
+ * Where a copy goes when it is not the file beside its document: `prepare` makes the document
+ * (e.g. downloads it) before it is compressed, `place` stores the finished copy (which is
+ * removed afterwards), and `done` runs last whatever happened.
+ */
+export interface CopyHooks {
+  prepare?: () => Promise<void>
+  place: (copy: string) => Promise<void>
+  done?: () => Promise<void>
+}
+
+/**
  * Brotli copies (`NAME.br`) of stored documents, so that a profile is compressed once instead of
  * on every download: a 100k-function document (22 MB) takes ~0.6 s of CPU to compress, then
  * ~0.04 s for the browser to decompress. Until a copy exists the route compresses on the fly.
@@ -22,6 +33,7 @@ export class CompressedCopies {
   readonly #scratchDir: string
   readonly #making = new Map<string, Promise<void>>()
   readonly #queue: Semaphore
+  #closed = false
 
   constructor(scratchDir: string, concurrency = 1) {
     this.#scratchDir = scratchDir
@@ -33,26 +45,47 @@ export class CompressedCopies {
     return `${file}.br`
   }
 
-  /** Starts making `file`'s copy unless one is being made; failures only mean no copy. */
-  make(file: string): void {
+  /**
+   * Starts making `file`'s copy unless one is being made; failures only mean no copy. The
+   * copy becomes `pathOf(file)`, unless `hooks` store it elsewhere.
+   */
+  make(file: string, hooks?: CopyHooks): void {
     if (this.#making.has(file)) return
     const made = this.#queue
-      .run(() => this.#compress(file))
+      .run(async () => {
+        // Closing: copies not begun are dropped (made again when next asked for).
+        if (this.#closed) return
+        try {
+          await hooks?.prepare?.()
+          await this.#compress(file, hooks?.place)
+        } finally {
+          await hooks?.done?.()
+        }
+      })
       .catch(() => {})
       .finally(() => this.#making.delete(file))
     this.#making.set(file, made)
   }
 
-  /** Waits for the copy of `file` being made, or for every copy (on close). */
+  /** Waits for the copy of `file` being made, or for every copy. */
   async settle(file?: string): Promise<void> {
     await (file === undefined ? Promise.all(this.#making.values()) : this.#making.get(file))
   }
 
-  async #compress(file: string): Promise<void> {
+  /**
+   * Waits for the copies being made and drops the queued ones: a server asked to stop must
+   * not spend its grace period compressing a backlog (seconds per large document).
+   */
+  async close(): Promise<void> {
+    this.#closed = true
+    await this.settle()
+  }
+
+  async #compress(file: string, place?: CopyHooks['place']): Promise<void> {
     const scratch = path.join(this.#scratchDir, `${randomBytes(12).toString('hex')}.br`)
     try {
       await compressInBackground(file, scratch)
-      await rename(scratch, CompressedCopies.pathOf(file))
+      await (place ? place(scratch) : rename(scratch, CompressedCopies.pathOf(file)))
     } finally {
       await rm(scratch, { force: true })
     }

@@ -1,10 +1,9 @@
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import type { Run, SourceBundle, SourceFile } from '@profhub/api'
+import type { Run, SourceFile } from '@profhub/api'
 import { CompressedCopies } from './compressed-copies.ts'
 import { moveFileDurably, syncDirectory, writeNewFileDurably } from './durable-files.ts'
-import { ProfileCache } from './profile-cache.ts'
 import { createRunId } from './run-id.ts'
 import type { StatsTable } from '../converter/stats-table.ts'
 import type {
@@ -16,6 +15,7 @@ import type {
   StoredBlob,
 } from './run-store.ts'
 import { migrate } from './sqlite-schema.ts'
+import { findSourceText, StatsTables } from './stats-tables.ts'
 import { positionOf, type RunRow, toRun } from './sqlite-rows.ts'
 
 // The embedded store. Layout under DATA_DIR (one server process per DATA_DIR):
@@ -57,11 +57,8 @@ export interface SqliteRunStoreOptions {
 export class SqliteRunStore implements RunStore {
   readonly #db: Database.Database
   readonly #runsDir: string
-  readonly #cache: ProfileCache
-  readonly #loadStatsTable: SqliteRunStoreOptions['loadStatsTable']
+  readonly #tables: StatsTables
   readonly #copies: CompressedCopies
-  /** Tables being loaded: concurrent requests for a run share one load. */
-  readonly #loading = new Map<string, Promise<StatsTable | null>>()
   /** Keeps createdAt strictly increasing, so "newest first" is the upload order. */
   #lastCreatedAt: number
   /** Prepared once per SQL text: preparing again on every request cost more than the query. */
@@ -71,8 +68,10 @@ export class SqliteRunStore implements RunStore {
   private constructor(db: Database.Database, dataDir: string, options: SqliteRunStoreOptions) {
     this.#db = db
     this.#runsDir = path.join(dataDir, 'runs')
-    this.#cache = new ProfileCache(options.cacheBytes)
-    this.#loadStatsTable = options.loadStatsTable
+    this.#tables = new StatsTables(options.cacheBytes, {
+      exists: async (id) => (await this.get(id)) !== null,
+      load: (id) => options.loadStatsTable(path.join(this.#runsDir, id, PROFILE_FILE)),
+    })
     this.#copies = new CompressedCopies(options.scratchDir)
     this.#walFile = `${db.name}-wal`
     const newest = db.prepare('SELECT max(created_at) AS t FROM runs').get() as { t: string | null }
@@ -216,7 +215,7 @@ export class SqliteRunStore implements RunStore {
 
   async delete(id: string): Promise<boolean> {
     const { changes } = this.#db.prepare('DELETE FROM runs WHERE id = ?').run(id)
-    this.#cache.delete(id)
+    this.#tables.forget(id)
     if (changes === 0) return false
     // The row goes for good before the files do: a run never comes back without them.
     await this.#flushCommits()
@@ -227,22 +226,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   async readStatsTable(id: string): Promise<StatsTable | null> {
-    const cached = this.#cache.get(id)
-    if (cached !== undefined) return cached
-    let loading = this.#loading.get(id)
-    if (loading === undefined) {
-      loading = this.#loadTable(id).finally(() => this.#loading.delete(id))
-      this.#loading.set(id, loading)
-    }
-    return loading
-  }
-
-  async #loadTable(id: string): Promise<StatsTable | null> {
-    if ((await this.get(id)) === null) return null
-    const table = await this.#loadStatsTable(path.join(this.#runsDir, id, PROFILE_FILE))
-    // Deleted while it was loading: do not keep it.
-    if (table !== null && (await this.get(id)) !== null) this.#cache.set(id, table)
-    return table
+    return this.#tables.read(id)
   }
 
   async openProfileJson(id: string, encoding?: 'br'): Promise<StoredBlob | null> {
@@ -270,8 +254,7 @@ export class SqliteRunStore implements RunStore {
       if (isNotFound(error)) return null
       throw error
     }
-    const bundle = JSON.parse(text) as SourceBundle
-    return bundle.files.find((entry) => entry.path === file)?.text ?? null
+    return findSourceText(text, file)
   }
 
   async openOriginal(id: string, index = 0): Promise<StoredBlob | null> {
@@ -288,7 +271,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   async close(): Promise<void> {
-    await this.settle()
+    await this.#copies.close()
     this.#db.close()
   }
 

@@ -41,6 +41,12 @@ export interface ObjectStorageConfig {
   region: string
   /** `S3_FORCE_PATH_STYLE` (default true): `endpoint/bucket/key` rather than `bucket.endpoint`. */
   forcePathStyle: boolean
+  /**
+   * `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`) as read with the
+   * rest of the configuration; null: the AWS SDK finds credentials its own way (a profile, an
+   * instance role).
+   */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null
 }
 
 export interface AppConfig {
@@ -146,17 +152,29 @@ function parseObjectStorage(env: Env): ObjectStorageConfig | null {
     throw new Error('Object storage needs both S3_ENDPOINT and S3_BUCKET')
   }
   if (!env.DATABASE_URL) {
-    throw new Error('Object storage (S3_ENDPOINT) holds blobs for a PostgreSQL store: set DATABASE_URL too')
+    throw new Error(
+      'Object storage (S3_ENDPOINT) holds blobs for a PostgreSQL store: set DATABASE_URL too',
+    )
   }
   const forcePathStyle = env.S3_FORCE_PATH_STYLE || 'true'
   if (forcePathStyle !== 'true' && forcePathStyle !== 'false') {
     throw new Error(`S3_FORCE_PATH_STYLE must be "true" or "false", got "${forcePathStyle}"`)
   }
+  const accessKeyId = env.AWS_ACCESS_KEY_ID || ''
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY || ''
+  if ((accessKeyId === '') !== (secretAccessKey === '')) {
+    throw new Error('Set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither')
+  }
+  const sessionToken = env.AWS_SESSION_TOKEN || undefined
   return {
     endpoint,
     bucket,
     region: env.S3_REGION || env.AWS_REGION || 'us-east-1',
     forcePathStyle: forcePathStyle === 'true',
+    credentials:
+      accessKeyId === ''
+        ? null
+        : { accessKeyId, secretAccessKey, ...(sessionToken && { sessionToken }) },
   }
 }
 

@@ -6,6 +6,16 @@ import { freeBytes } from '../../runs/disk-full.ts'
 
 const HealthSchema = Type.Object({
   status: Type.Literal('ok'),
+  store: Type.Object(
+    {
+      runs: Type.Union([Type.Literal('sqlite'), Type.Literal('postgresql')]),
+      blobs: Type.Union([Type.Literal('files'), Type.Literal('postgresql'), Type.Literal('s3')]),
+    },
+    {
+      description:
+        'Where run metadata (runs) and their bytes (blobs) are kept: DATABASE_URL and S3_ENDPOINT choose',
+    },
+  ),
   eventLoop: Type.Object(
     {
       maxDelayMs: Type.Number({
@@ -21,6 +31,16 @@ const HealthSchema = Type.Object({
 })
 
 const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { databaseUrl, objectStorage } = fastify.config
+  const store = {
+    runs: databaseUrl === null ? ('sqlite' as const) : ('postgresql' as const),
+    blobs:
+      objectStorage !== null
+        ? ('s3' as const)
+        : databaseUrl === null
+          ? ('files' as const)
+          : ('postgresql' as const),
+  }
   const watch = new EventLoopWatch()
   fastify.addHook('onClose', async () => watch.stop())
   fastify.get(
@@ -44,7 +64,12 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
       )
       if (!storeOk) {
-        throw new ApiError(503, 'The run store is not available: see the server log (DATA_DIR).')
+        throw new ApiError(
+          503,
+          fastify.config.databaseUrl === null
+            ? 'The run store is not available: see the server log (DATA_DIR).'
+            : 'The run store is not available (its PostgreSQL database or object storage does not answer): see the server log.',
+        )
       }
       const free = await freeBytes(fastify.config.dataDir)
       if (free < fastify.config.minFreeBytes) {
@@ -71,7 +96,7 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (!workerOk) {
         throw new ApiError(503, 'The profile worker thread did not start: see the server log.')
       }
-      return { status: 'ok' as const, eventLoop: watch.read() }
+      return { status: 'ok' as const, store, eventLoop: watch.read() }
     },
   )
 }

@@ -99,7 +99,8 @@ describe('GET /api/runs/:id/export/:format', () => {
   })
 
   it('exports runs stored in formatVersion 1 as those stored in version 2', async () => {
-    const { app, dataDir } = await build()
+    // About DATA_DIR's own files: the embedded store's, whatever the backend under test.
+    const { app, dataDir } = await build({ DATABASE_URL: '' })
     const current = await uploadRun(app, 'recursion-py3.11.prof', 'a run')
     const older = await uploadRun(app, 'recursion-py3.11.prof', 'a run')
     const runDir = path.join(dataDir, 'runs', older.id)

@@ -28,7 +28,8 @@ describe('POST /api/runs with memory, source and environment parts', () => {
     ['file parts', false],
     ['plain fields', true],
   ])('keeps all three, sent as %s, and serves them back', async (_how, asFields) => {
-    const { app, dataDir } = await build()
+    // About DATA_DIR's own files: the embedded store's, whatever the backend under test.
+    const { app, dataDir } = await build({ DATABASE_URL: '' })
     const memory = memoryDocument()
     const source = sourceBundle()
     const environment = environmentDocument()

@@ -98,7 +98,8 @@ describe('a stored run', () => {
   })
 
   it('deletes: 204, then 404 everywhere, and its files are gone', async () => {
-    const { app, dataDir } = await build()
+    // About DATA_DIR's own files: the embedded store's, whatever the backend under test.
+    const { app, dataDir } = await build({ DATABASE_URL: '' })
     const kept = await uploadRun(app, 'shapes-py3.11.prof')
     const { id } = await uploadRun(app, 'recursion-py3.11.prof')
 
@@ -156,7 +157,8 @@ describe('a stored run', () => {
   })
 
   it('sends a copy compressed once, when the run was stored', async () => {
-    const { app, dataDir } = await build()
+    // About DATA_DIR's own files: the embedded store's, whatever the backend under test.
+    const { app, dataDir } = await build({ DATABASE_URL: '' })
     const { id } = await uploadRun(app, 'recursion-py3.11.prof')
     const copy = path.join(dataDir, 'runs', id, 'profile.json.br')
     await expect.poll(() => existsSync(copy)).toBe(true)
@@ -182,7 +184,8 @@ describe('a stored run', () => {
   })
 
   it('makes the compressed copy again when it is missing', async () => {
-    const { app, dataDir } = await build()
+    // About DATA_DIR's own files: the embedded store's, whatever the backend under test.
+    const { app, dataDir } = await build({ DATABASE_URL: '' })
     const { id } = await uploadRun(app, 'recursion-py3.11.prof')
     const copy = path.join(dataDir, 'runs', id, 'profile.json.br')
     await expect.poll(() => existsSync(copy)).toBe(true)
