@@ -11,6 +11,7 @@ import type { BlobStore } from './blob-store.ts'
 import { CompressedCopies } from './compressed-copies.ts'
 import { migratePg } from './pg-schema.ts'
 import { createRunId } from './run-id.ts'
+import { MEMORY_FILE, originalFile, PROFILE_FILE, SOURCE_FILE } from './run-files.ts'
 import type {
   NewRun,
   RunChanges,
@@ -34,17 +35,10 @@ import { findSourceText, StatsTables } from './stats-tables.ts'
 // when a server starts and finds the entry older than PENDING_EXPIRY (never sooner: another
 // server may be storing that upload right now). A delete removes the row, then the blobs.
 
-const PROFILE_FILE = 'profile.json'
-const MEMORY_FILE = 'memory.json'
-const SOURCE_FILE = 'source.json'
 const PENDING_EXPIRY = '1 hour'
 
 /** Serializes inserts, so that createdAt is strictly increasing across servers. */
 const CREATED_AT_LOCK = 0x72756e73
-
-function originalFile(index: number): string {
-  return index === 0 ? 'original.prof' : `original-${index}.prof`
-}
 
 function blobKey(id: string, file: string): string {
   return `runs/${id}/${file}`

@@ -5,6 +5,7 @@ import type { Run, SourceFile } from '@profhub/api'
 import { CompressedCopies } from './compressed-copies.ts'
 import { moveFileDurably, syncDirectory, writeNewFileDurably } from './durable-files.ts'
 import { createRunId } from './run-id.ts'
+import { MEMORY_FILE, originalFile, PROFILE_FILE, SOURCE_FILE } from './run-files.ts'
 import type { StatsTable } from '../converter/stats-table.ts'
 import type {
   NewRun,
@@ -28,14 +29,6 @@ import { positionOf, type RunRow, toRun } from './sqlite-rows.ts'
 //   runs/<id>/source.json       the `source` part, likewise: {formatVersion, files: [{path, text}]}
 // A run's files are made durable before its row is inserted, and its row is deleted before
 // its files, so the row is the commit point: a directory without a row is garbage.
-
-const PROFILE_FILE = 'profile.json'
-const MEMORY_FILE = 'memory.json'
-const SOURCE_FILE = 'source.json'
-
-function originalFile(index: number): string {
-  return index === 0 ? 'original.prof' : `original-${index}.prof`
-}
 
 /** SQL for each sort: the column (with its collation) compared with the cursor's key. */
 const SORT_COLUMNS = {
