@@ -5,6 +5,7 @@ import profhubApp, { serverOptions } from './app.ts'
 import { createLogger } from './logger.ts'
 import { parseConfig } from './plugins/app/config.ts'
 import { DataDirInUseError } from './runs/data-dir-lock.ts'
+import { StoreUnavailableError } from './runs/run-store.ts'
 
 // Starts profhub. `pnpm start` runs the compiled bundle (`node dist/server.js`, built by
 // `pnpm build`); `pnpm --filter @profhub/server dev` runs this file with tsx and reloads on
@@ -38,9 +39,11 @@ closeWithGrace({ delay: 10_000 }, async ({ err, signal }) => {
 try {
   await app.listen({ port: config.port, host: config.host })
 } catch (error) {
-  // A DATA_DIR in use is the user's to fix, not a bug: its message alone, on one line.
-  if (error instanceof DataDirInUseError) app.log.error(error.message)
-  else app.log.error({ err: error }, 'could not start')
+  // A DATA_DIR in use or a store that does not answer is the user's to fix, not a bug: its
+  // message alone, on one line.
+  if (error instanceof DataDirInUseError || error instanceof StoreUnavailableError) {
+    app.log.error(error.message)
+  } else app.log.error({ err: error }, 'could not start')
   process.exit(1)
 }
 

@@ -5,6 +5,8 @@ import path from 'node:path'
 import { fixturePath } from '@profhub/fixtures'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { useCompiledServers } from './compiled-server.ts'
+import { createDatabase, startPostgres } from './services/postgres.ts'
+import { S3RVER_CREDENTIALS, startS3 } from './services/s3.ts'
 
 // The compiled server, started as users start it: `node dist/server.js` (`pnpm start`).
 const startServer = useCompiledServers()
@@ -124,5 +126,37 @@ describe('the compiled server', () => {
     const next = await startServer({ DATA_DIR: dataDir })
     const { runs } = (await (await fetch(`${next.url}/api/runs`)).json()) as { runs: unknown[] }
     expect(runs).toHaveLength(3)
+  })
+
+  it('refuses to start, in one line saying which, when the database or the bucket cannot be used', async () => {
+    const refusal = (env: Record<string, string>) =>
+      startServer(env).then(
+        () => new Error('the server started'),
+        (error: Error) => error,
+      )
+    const noDatabase = await refusal({
+      DATABASE_URL: 'postgres://profhub:pw-3c1f@127.0.0.1:1/runs',
+    })
+    expect(noDatabase.message).toMatch(/^the server exited \(1\):\n[^\n]+\n?$/)
+    expect(noDatabase.message).toContain(
+      'The PostgreSQL database at 127.0.0.1:1/runs (DATABASE_URL) cannot be used: connect ECONNREFUSED',
+    )
+    expect(noDatabase.message).not.toContain('pw-3c1f')
+
+    const postgres = await startPostgres()
+    onTestFinished(() => postgres.stop())
+    const s3 = await startS3()
+    onTestFinished(() => s3.stop())
+    const noBucket = await refusal({
+      DATABASE_URL: await createDatabase(postgres.url),
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: 'no-such-bucket',
+      AWS_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    })
+    expect(noBucket.message).toMatch(/^the server exited \(1\):\n[^\n]+\n?$/)
+    expect(noBucket.message).toContain(
+      `object storage ${s3.endpoint} bucket "no-such-bucket" cannot be used: the bucket does not exist`,
+    )
   })
 })

@@ -108,3 +108,9 @@ export interface StoredBlob {
   stream: Readable
   size: number
 }
+
+/**
+ * The configured store cannot be used at start (a database that does not answer, a missing
+ * bucket): the operator's to fix, so the server says it in one line rather than a stack.
+ */
+export class StoreUnavailableError extends Error {}

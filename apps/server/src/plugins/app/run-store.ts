@@ -5,7 +5,7 @@ import { lockDataDir } from '../../runs/data-dir-lock.ts'
 import { PgBlobs } from '../../runs/pg-blobs.ts'
 import { PgRunStore, type PgRunStoreOptions } from '../../runs/pg-run-store.ts'
 import { resetUploadDirectory } from '../../runs/receive-upload.ts'
-import type { RunStore } from '../../runs/run-store.ts'
+import { type RunStore, StoreUnavailableError } from '../../runs/run-store.ts'
 import { openS3Blobs } from '../../runs/s3-blobs.ts'
 import { SqliteRunStore } from '../../runs/sqlite-run-store.ts'
 import { StatsTable } from '../../converter/stats-table.ts'
@@ -60,12 +60,22 @@ export default fp(
     async function openPgStore(pool: pg.Pool): Promise<PgRunStore> {
       // The one place where the blob store is chosen: an object store if configured.
       const blobs: BlobStore =
-        config.objectStorage === null ? new PgBlobs(pool) : await openS3Blobs(config.objectStorage)
+        config.objectStorage === null
+          ? new PgBlobs(pool)
+          : await openS3Blobs(config.objectStorage).catch((error: unknown) => {
+              throw new StoreUnavailableError(
+                `${(error as Error).message} (S3_ENDPOINT, S3_BUCKET)`,
+                { cause: error },
+              )
+            })
       try {
         return await PgRunStore.open(pool, blobs, storeOptions())
       } catch (error) {
         await blobs.close()
-        throw error
+        throw new StoreUnavailableError(
+          `The PostgreSQL database ${describeDatabase(config.databaseUrl!)} cannot be used: ${(error as Error).message}`,
+          { cause: error },
+        )
       }
     }
 
@@ -86,3 +96,13 @@ export default fp(
   },
   { name: 'run-store', dependencies: ['config', 'profile-workers'] },
 )
+
+/** `host:port/database` of DATABASE_URL, for a message: never its user or password. */
+function describeDatabase(url: string): string {
+  try {
+    const { hostname, port, pathname } = new URL(url)
+    return `at ${hostname}:${port || 5432}${pathname} (DATABASE_URL)`
+  } catch {
+    return 'of DATABASE_URL'
+  }
+}
