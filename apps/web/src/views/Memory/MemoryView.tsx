@@ -139,6 +139,26 @@ function useShowAll<T>(rows: readonly T[]): [readonly T[], (() => void) | null] 
   ]
 }
 
+/** Below a table: that no row matches, or the button that shows all `count` rows. */
+function TableEnd({
+  count,
+  noun,
+  showAll,
+}: {
+  count: number
+  noun: string
+  showAll: (() => void) | null
+}) {
+  if (count === 0) return <p className={styles.note}>No {noun} matches.</p>
+  return (
+    showAll && (
+      <button type="button" className={styles.more} onClick={showAll}>
+        Show all {formatCount(count)}
+      </button>
+    )
+  )
+}
+
 function FunctionTable({
   rows,
   profile,
@@ -203,12 +223,7 @@ function FunctionTable({
           ))}
         </tbody>
       </table>
-      {rows.length === 0 && <p className={styles.note}>No function matches.</p>}
-      {showAll && (
-        <button type="button" className={styles.more} onClick={showAll}>
-          Show all {formatCount(rows.length)}
-        </button>
-      )}
+      <TableEnd count={rows.length} noun="function" showAll={showAll} />
     </section>
   )
 }
@@ -248,12 +263,7 @@ function LineTable({ rows }: { rows: readonly MemoryLine[] }) {
           ))}
         </tbody>
       </table>
-      {rows.length === 0 && <p className={styles.note}>No line matches.</p>}
-      {showAll && (
-        <button type="button" className={styles.more} onClick={showAll}>
-          Show all {formatCount(rows.length)}
-        </button>
-      )}
+      <TableEnd count={rows.length} noun="line" showAll={showAll} />
     </section>
   )
 }
