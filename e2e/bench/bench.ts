@@ -6,7 +6,8 @@
  * benchmark, not a test: it asserts nothing. The tables are withheld (exit 3) when the machine
  * was busy with other work (lib/machine.ts): its timings would measure that work; `--force`
  * prints them anyway, marked.
- * Options: --sizes 1000,20000,100000  --repeat 5  --port 43190  --force.
+ * Then a series of `--series-runs` runs of 20k functions each (lib/series.ts) and its queries.
+ * Options: --sizes 1000,20000,100000  --repeat 5  --port 43190  --series-runs 500  --force.
  */
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -23,6 +24,7 @@ import {
   type PageMetrics,
 } from './lib/page-metrics.ts'
 import { generatedProfile } from './lib/profiles.ts'
+import { measureSeries } from './lib/series.ts'
 import { startServer } from './lib/server.ts'
 import { statsLatency, uploadMemory } from './lib/server-load.ts'
 import { kb, mb, median, ms, printTable, repeat, spread } from './lib/stats.ts'
@@ -32,12 +34,14 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '1000,20000,100000' },
     repeat: { type: 'string', default: '5' },
     port: { type: 'string', default: '43190' },
+    'series-runs': { type: 'string', default: '500' },
     force: { type: 'boolean', default: false },
   },
 })
 const sizes = values.sizes.split(',').map(Number)
 const times = Number(values.repeat)
 const files = sizes.map(generatedProfile)
+const SERIES_FUNCTIONS = 20_000
 
 if (!values.force) await MachineWatch.settle(180, (text) => process.stderr.write(`${text}\n`))
 const watch = new MachineWatch()
@@ -131,6 +135,18 @@ try {
           measureComparePage(browser, server.origin, firstRuns.at(-1)!, firstRuns[0]!),
         )
   const memory = await uploadMemory(server)
+  const seriesRuns = Number(values['series-runs'])
+  const series =
+    seriesRuns > 0
+      ? await measureSeries(
+          server.origin,
+          generatedProfile(SERIES_FUNCTIONS),
+          seriesRuns,
+          SERIES_FUNCTIONS,
+          times,
+          (text) => process.stderr.write(`${text}\n`),
+        )
+      : null
 
   const quietness = watch.done()
   console.log(formatQuietness(quietness))
@@ -221,6 +237,22 @@ try {
             c((m) => m.longestTaskInSwap),
           ],
         ],
+      )
+    }
+    if (series !== null) {
+      console.log(
+        `\nSeries of ${series.runs} runs × ${series.functions.toLocaleString('en-US')} functions (upload → 201 of each run: ${spread(series.uploadMs)}; first query cold, then median of the rest)\n`,
+      )
+      printTable(
+        ['query', 'cold', 'warm'],
+        [
+          ['GET /api/series', ms(series.series.cold), ms(series.series.warm)],
+          ['GET /api/series/function', ms(series.function.cold), ms(series.function.warm)],
+          ['GET /api/series/changes', ms(series.changes.cold), ms(series.changes.warm)],
+        ],
+      )
+      console.log(
+        `\nchanges found: ${series.changes.found.join(', ') || 'none'} (made slower: ${series.slowFunction})`,
       )
     }
     console.log(

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { version } from '../package.json'
 import type { Command } from './command.ts'
+import { backupCommand } from './commands/backup.ts'
 import { exportCommand } from './commands/export.ts'
 import { listCommand } from './commands/list.ts'
 import { openCommand } from './commands/open.ts'
@@ -9,7 +10,14 @@ import { viewCommand } from './commands/view.ts'
 import { CliError, EXIT, usageError } from './errors.ts'
 import { formatSafeText } from './text.ts'
 
-const COMMANDS: Command[] = [viewCommand, uploadCommand, listCommand, openCommand, exportCommand]
+const COMMANDS: Command[] = [
+  viewCommand,
+  uploadCommand,
+  listCommand,
+  openCommand,
+  exportCommand,
+  backupCommand,
+]
 
 const HELP = `Usage: profhub <command> [options]
 
@@ -19,7 +27,8 @@ profhub server.
 Commands:
 ${COMMANDS.map((command) => `  ${command.name.padEnd(8)} ${command.summary}`).join('\n')}
 
-"profhub <command> --help" tells more. Every command takes --server URL and --token T.
+"profhub <command> --help" tells more. The commands that talk to a server take --server URL
+and --token T.
 
 Environment:
   PROFHUB_URL     the server (default http://localhost:8080)

@@ -14,7 +14,7 @@ export interface Command {
   run(values: OptionValues, positionals: string[], env: NodeJS.ProcessEnv): Promise<number>
 }
 
-/** Every command takes these. */
+/** Every command that talks to a server takes these. */
 export const COMMON_OPTIONS = {
   server: { type: 'string' },
   token: { type: 'string' },

@@ -20,8 +20,16 @@ Options: --server URL (else $PROFHUB_URL, else http://localhost:8080), --token T
 $PROFHUB_TOKEN; sent as `Authorization: Bearer T`), --name N (default for `run`: the script's
 file name or `-m module`, never the arguments, which may hold secrets), --label KEY=VALUE
 (repeatable; key: 1-64 of A-Z a-z 0-9 _ . : / -, value: up to 500 characters), and for `run`:
---no-open (no browser), -o FILE (keep the .prof, as cProfile's -o), --memory, --no-source and
---hide-args (below).
+--no-open (no browser), -o FILE (keep the .prof, as cProfile's -o), --memory, --no-source,
+--hide-args and --no-git-labels (below).
+
+Git labels: when the working directory is in a git work tree, `run` also labels the run
+branch, commit (the full hash) and commit-time (the committer date, as `git show -s
+--format=%cI HEAD` prints it), so that the runs that share a label value (a series, e.g.
+`project=myapp`) are put in commit order. On a detached HEAD, as CI services check out, the
+branch is $GITHUB_HEAD_REF or $GITHUB_REF_NAME (GitHub Actions), or $CI_COMMIT_REF_NAME
+(GitLab), unless they name a tag. A --label with the same key wins; --no-git-labels records
+none of the three. `upload` records none: it cannot know where a file was made.
 
 What `run` sends besides the profile, each part JSON with a formatVersion:
 - environment (always): Python version and implementation, platform (system, release,
@@ -53,7 +61,8 @@ be uploaded is kept in a file, and the message says where.
 IPython / Jupyter: with profhub.py importable (e.g. next to the notebook), `%load_ext profhub`
 adds `%profhub STATEMENT` and a `%%profhub` cell magic. They profile the code in your
 namespace, upload it and print the link; a notebook shows the run below the cell, a terminal
-IPython opens it in the browser. Options: --server, --token, --name, --label, -n/--no-open.
+IPython opens it in the browser. Options: --server, --token, --name, --label, -n/--no-open,
+--no-git-labels (the git labels are those of the current directory).
 """
 
 import argparse
@@ -166,6 +175,108 @@ def parse_labels(fields):
     if len(labels) > MAX_LABELS:
         raise ProfhubError("at most %d labels, please" % MAX_LABELS, EXIT_USAGE)
     return labels
+
+
+# ---------------------------------------------------------------- git
+# Where the program came from, read before it runs (the tree as it was then): the environment
+# part's git {commit, branch, dirty}, and the labels branch, commit and commit-time, by which
+# the runs that share a label value (a series) are put in commit order.
+
+GIT_TIMEOUT = 3
+# `git show --format=%cI`: strict ISO 8601, with the committer's offset.
+COMMIT_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d\Z")
+
+
+def _git(cwd, *args):
+    """`git ARGS` in cwd: its output, or None when git is missing, slow or says no."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ("git", "--no-optional-locks") + args,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            timeout=GIT_TIMEOUT,
+        )
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return done.stdout.decode("utf-8", "replace").strip()
+
+
+def read_git(cwd):
+    """{commit, branch, dirty, commitTime} of the work tree cwd is in, or None when git cannot
+    tell. branch is None on a detached HEAD, commitTime when git prints no ISO 8601 date."""
+    if _git(cwd, "rev-parse", "--is-inside-work-tree") != "true":
+        return None
+    commit = _git(cwd, "rev-parse", "--verify", "-q", "HEAD")
+    if commit is None or not re.match(r"([0-9a-f]{40}|[0-9a-f]{64})\Z", commit):
+        return None  # no commit yet
+    status = _git(cwd, "status", "--porcelain", "--untracked-files=no")
+    if status is None:
+        return None
+    branch = _git(cwd, "symbolic-ref", "--short", "-q", "HEAD")
+    # log.showSignature (a user's setting) would print the signature check before the date.
+    time = _git(cwd, "-c", "log.showSignature=false", "show", "-s", "--format=%cI", commit)
+    return {
+        "commit": commit,
+        "branch": branch or None,
+        "dirty": status != "",
+        "commitTime": time if time and COMMIT_TIME.match(time) else None,
+    }
+
+
+def ci_branch(environ):
+    """The branch a CI service says it built, for its checkout that is often a detached HEAD: a
+    pull request's source branch, else the pushed branch; None outside CI or for a tag."""
+    # GitHub Actions sets GITHUB_HEAD_REF for pull requests only (GITHUB_REF_NAME is then
+    # "<number>/merge"); GitLab's CI_COMMIT_REF_NAME is a merge request's source branch.
+    names = ["GITHUB_HEAD_REF"]
+    if environ.get("GITHUB_REF_TYPE") != "tag":
+        names.append("GITHUB_REF_NAME")
+    if not environ.get("CI_COMMIT_TAG"):
+        names.append("CI_COMMIT_REF_NAME")
+    for name in names:
+        value = environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def git_labels(git, environ):
+    """The labels branch, commit and commit-time of the tree `git` (read_git's) describes:
+    [(key, value)], none outside a work tree. The branch is git's, else the CI service's."""
+    if git is None:
+        return []
+    labels = []
+    branch = git["branch"] or ci_branch(environ)
+    if branch:
+        labels.append(("branch", branch))
+    labels.append(("commit", git["commit"]))
+    if git["commitTime"]:
+        labels.append(("commit-time", git["commitTime"]))
+    return labels
+
+
+def add_labels(labels, extra):
+    """`labels` (the user's, checked), then those of `extra` whose key the user did not give:
+    the user's value wins. One that the server would refuse (a value over 500 characters, a
+    51st label) is left out and said, rather than failing the run."""
+    merged = list(labels)
+    given = {key for key, _ in labels}
+    for key, value in extra:
+        if key in given:
+            continue
+        if len(value) > MAX_LABEL_VALUE:
+            _say("label %s left out: its value is over %d characters" % (key, MAX_LABEL_VALUE))
+        elif len(merged) == MAX_LABELS:
+            _say("label %s left out: --label gave the %d labels a run may have" % (key, MAX_LABELS))
+        else:
+            merged.append((key, value))
+    return merged
 
 
 # ---------------------------------------------------------------- HTTP
@@ -411,7 +522,6 @@ MAX_SOURCE_FILE_BYTES = 512 * 1024
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 MAX_MEMORY_BYTES = 4 * 1024 * 1024
 MAX_ENVIRONMENT_BYTES = 64 * 1024
-GIT_TIMEOUT = 3
 MEMORY_NOTE = (
     "Recorded with tracemalloc while cProfile ran: the CPU times include tracemalloc's "
     "overhead, and the bytes include cProfile's own record of each function it saw."
@@ -456,42 +566,8 @@ def _text(value):
     return value + "…"
 
 
-def _git(cwd, *args):
-    """`git ARGS` in cwd: its output, or None when git is missing, slow or says no."""
-    import subprocess
-
-    try:
-        done = subprocess.run(
-            ("git", "--no-optional-locks") + args,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            timeout=GIT_TIMEOUT,
-        )
-    except (OSError, ValueError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        return None
-    return done.stdout.decode("utf-8", "replace").strip()
-
-
-def git_state(cwd):
-    """{commit, branch, dirty} of the work tree cwd is in, or None when git cannot tell."""
-    if _git(cwd, "rev-parse", "--is-inside-work-tree") != "true":
-        return None
-    commit = _git(cwd, "rev-parse", "--verify", "-q", "HEAD")
-    if commit is None or not re.match(r"([0-9a-f]{40}|[0-9a-f]{64})\Z", commit):
-        return None  # no commit yet
-    status = _git(cwd, "status", "--porcelain", "--untracked-files=no")
-    if status is None:
-        return None
-    branch = _git(cwd, "symbolic-ref", "--short", "-q", "HEAD")
-    return {"commit": commit, "branch": _text(branch) if branch else None, "dirty": status != ""}
-
-
-def build_environment(command, cwd, memory):
-    """What the run ran on. Taken before the program runs: the tree as it was then."""
+def build_environment(command, cwd, memory, git):
+    """What the run ran on, `git` as read_git read it before the program ran."""
     import platform
 
     return {
@@ -510,9 +586,17 @@ def build_environment(command, cwd, memory):
         "profiler": {"name": "cProfile", "clock": "perf_counter"},
         "command": [_text(item) for item in command[:MAX_COMMAND_ITEMS]],
         "cwd": _text(cwd),
-        "git": git_state(cwd),
+        "git": _environment_git(git),
         "memory": memory,
     }
+
+
+def _environment_git(git):
+    """The environment part's git {commit, branch, dirty} (its fields are text of 4096 at most)."""
+    if git is None:
+        return None
+    branch = _text(git["branch"]) if git["branch"] else None
+    return {"commit": git["commit"], "branch": branch, "dirty": git["dirty"]}
 
 
 class MemoryTrace:
@@ -860,10 +944,13 @@ def command_run(args):
     file_name = re.sub(r"\.pyw?$", "", base) + ".prof"
 
     cwd = os.getcwd()
+    git = _quietly("git state", read_git, cwd)
+    if not args.no_git_labels:
+        target.labels = add_labels(target.labels, git_labels(git, os.environ))
     command = program[:1] if args.hide_args else list(program)
     if args.module:
         command.insert(0, "-m")
-    environment = _quietly("environment", build_environment, command, cwd, args.memory)
+    environment = _quietly("environment", build_environment, command, cwd, args.memory, git)
     memory = MemoryTrace(args.module) if args.memory else None
 
     profile, code, error = profile_program(program, args.module, memory)
@@ -989,6 +1076,11 @@ def build_parser():
     _add_target_options(run)
     run.add_argument("--no-open", action="store_true", help="do not open the run in a browser")
     run.add_argument(
+        "--no-git-labels",
+        action="store_true",
+        help="do not label the run with the git branch, commit and commit-time",
+    )
+    run.add_argument(
         "--memory",
         action="store_true",
         help="also trace allocations with tracemalloc (slower; the CPU times include it)",
@@ -1034,13 +1126,14 @@ def main(argv=None):
 
 
 _MAGIC_OPTION = re.compile(
-    r"""\s*(?:(-n|--no-open)|--(server|token|name|label)(?:=|\s+)("[^"]*"|'[^']*'|\S+))(?=\s|$)"""
+    r"""\s*(?:(-n|--no-open|--no-git-labels)"""
+    r"""|--(server|token|name|label)(?:=|\s+)("[^"]*"|'[^']*'|\S+))(?=\s|$)"""
 )
 
 
 def parse_magic_line(line):
     """Leading options of `%profhub [options] STATEMENT`; the statement is kept as written."""
-    options = {"no_open": False, "label": []}
+    options = {"no_open": False, "no_git_labels": False, "label": []}
     position = 0
     while True:
         match = _MAGIC_OPTION.match(line, position)
@@ -1048,7 +1141,7 @@ def parse_magic_line(line):
             break
         position = match.end()
         if match.group(1):
-            options["no_open"] = True
+            options["no_git_labels" if match.group(1) == "--no-git-labels" else "no_open"] = True
         elif match.group(2) == "label":
             options["label"].append(shlex.split(match.group(3))[0])
         else:
@@ -1065,7 +1158,9 @@ def run_magic(shell, line, cell=None):
 
     options, statement = parse_magic_line(line)
     if cell is None and not statement:
-        raise UsageError("%profhub [--server URL] [--name N] [--label K=V] [-n] STATEMENT")
+        raise UsageError(
+            "%profhub [--server URL] [--name N] [--label K=V] [-n] [--no-git-labels] STATEMENT"
+        )
     if cell is not None and statement:
         raise UsageError("%%%%profhub takes options on its line, not code: %s" % statement)
     source = shell.transform_cell(statement if cell is None else cell)
@@ -1075,6 +1170,9 @@ def run_magic(shell, line, cell=None):
         )
     except ProfhubError as error:
         raise UsageError(str(error)) from None
+    if not options["no_git_labels"]:
+        git = _quietly("git state", read_git, ".")
+        target.labels = add_labels(target.labels, git_labels(git, os.environ))
     try:
         filename = shell.compile.cache(source)
     except Exception:  # an IPython without the cache: tracebacks show no source

@@ -20,6 +20,8 @@ import profileWorkersPlugin from './plugins/app/profile-workers.ts'
 import pstatsConverterPlugin from './plugins/app/pstats-converter.ts'
 import runStorePlugin from './plugins/app/run-store.ts'
 import runUploadsPlugin from './plugins/app/run-uploads.ts'
+import seriesBackfillPlugin from './plugins/app/series-backfill.ts'
+import seriesPlugin from './plugins/app/series.ts'
 import apiDocsPlugin from './plugins/external/api-docs.ts'
 import { autoConfig as compressOptions } from './plugins/external/compress.ts'
 import multipartPlugin from './plugins/external/multipart.ts'
@@ -28,6 +30,7 @@ import sensiblePlugin from './plugins/external/sensible.ts'
 import staticPlugin, { isRefusedStaticPath } from './plugins/external/static.ts'
 import healthRoutes from './routes/api/health.ts'
 import runsRoutes from './routes/api/runs/index.ts'
+import seriesRoutes from './routes/api/series.ts'
 import profhubPyRoute from './routes/profhub-py.ts'
 
 /** Fastify options the app relies on; server.ts adds the logger and timeouts. */
@@ -101,9 +104,12 @@ export default async function profhubApp(
   await fastify.register(pstatsConverterPlugin, options)
   await fastify.register(runStorePlugin, options)
   await fastify.register(runUploadsPlugin)
+  await fastify.register(seriesBackfillPlugin)
+  await fastify.register(seriesPlugin)
 
   await fastify.register(healthRoutes, { prefix: '/api' })
   await fastify.register(runsRoutes, { prefix: '/api/runs' })
+  await fastify.register(seriesRoutes, { prefix: '/api/series' })
   await fastify.register(profhubPyRoute)
 }
 

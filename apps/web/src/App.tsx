@@ -6,6 +6,8 @@ import { useTheme } from './views/common/use-theme.ts'
 import { NotFound } from './views/NotFound/NotFound.tsx'
 import { RunList } from './views/RunList/RunList.tsx'
 import { RunPage } from './views/RunPage/RunPage.tsx'
+import { FunctionHistoryPage } from './views/Series/FunctionHistoryPage.tsx'
+import { SeriesPage } from './views/Series/SeriesPage.tsx'
 
 /**
  * Where a dropped file is not wanted (a run page), the browser would open it in place of the
@@ -46,6 +48,10 @@ export function App() {
       }
       // Keyed by run: another run starts from a fresh page (scroll, editors, table state).
       return <RunPage key={route.view.runId} view={route.view} />
+    case 'series':
+      return <SeriesPage key={route.label} label={route.label} />
+    case 'series-function':
+      return <FunctionHistoryPage label={route.label} fn={route.fn} />
     case 'not-found':
       return <NotFound />
   }

@@ -6,6 +6,9 @@ import type {
   Run,
   RunList,
   RunListQuery,
+  Series,
+  SeriesChanges,
+  SeriesFunction,
   UpdateRun,
   UploadMode,
 } from '@profhub/api'
@@ -142,6 +145,33 @@ export function listRuns(
   for (const label of query.labels ?? []) params.append('label', label)
   const qs = params.toString()
   return request(qs === '' ? '/api/runs' : `/api/runs?${qs}`, {}, askToken)
+}
+
+/**
+ * A series (`GET /api/series`): the runs labelled `label` (`KEY=VALUE`), oldest first. The
+ * series endpoints list runs as the run list does, so they ask for the token as it does.
+ */
+export function getSeries(label: string): Promise<Series> {
+  return request(`/api/series?${new URLSearchParams({ label })}`, {}, true)
+}
+
+/** The functions whose own time changed in the series (`GET /api/series/changes`). */
+export function getSeriesChanges(label: string): Promise<SeriesChanges> {
+  return request(`/api/series/changes?${new URLSearchParams({ label })}`, {}, true)
+}
+
+/** One function's numbers in each run of the series (`GET /api/series/function`). */
+export function getSeriesFunction(
+  label: string,
+  fn: { file: string; line: number; name: string },
+): Promise<SeriesFunction> {
+  const params = new URLSearchParams({
+    label,
+    file: fn.file,
+    line: String(fn.line),
+    name: fn.name,
+  })
+  return request(`/api/series/function?${params}`, {}, true)
 }
 
 export function getRun(id: string): Promise<Run> {

@@ -2,6 +2,7 @@ import type { SortDirection } from '@profhub/profile'
 import { FOCUS_PATH, MAX_FOCUS_PATH } from './tree/focus-path.ts'
 import { defaultCompareDirection, isCompareSortKey, type CompareSortKey } from './compare-rows.ts'
 import { defaultTableDirection, isTableSortKey, type TableSortKey } from './table-rows.ts'
+import { seriesRouteFromUrl, type SeriesRoute } from './series-url.ts'
 
 /**
  * The URL holds the whole view state, so a copied link opens the same view (the page contract). Pure:
@@ -86,7 +87,11 @@ export function isCompareView(view: RunViewState): view is CompareViewState {
 }
 
 export type Route =
-  { page: 'runs' } | { page: 'run'; view: RunViewState } | { page: 'not-found'; pathname: string }
+  | { page: 'runs' }
+  | { page: 'run'; view: RunViewState }
+  /** A series and a function's history in it: see series-url.ts. */
+  | SeriesRoute
+  | { page: 'not-found'; pathname: string }
 
 export const DEFAULT_SORT: SortState = { key: 'cumtime', direction: 'desc' }
 export const DEFAULT_COMPARE_SORT: CompareSortState = { key: 'tottime-change', direction: 'desc' }
@@ -278,5 +283,7 @@ export function routeFromUrl(url: URL): Route {
   if (url.pathname === '/' || url.pathname === '/index.html') return { page: 'runs' }
   const runId = compareIdsFromPath(url.pathname)?.[0] ?? runIdFromPath(url.pathname)
   if (runId !== undefined) return { page: 'run', view: { ...viewStateFromUrl(url), runId } }
+  const series = seriesRouteFromUrl(url)
+  if (series !== null) return series
   return { page: 'not-found', pathname: url.pathname }
 }

@@ -4,9 +4,13 @@ import {
   formatCallgrind,
   formatSpeedscope,
   formatStatsCsv,
+  readProfileDocument,
+  seriesFunctionsOf,
   type ProfileDocumentV2,
+  type SeriesFunctionInput,
   type StoredProfileDocument,
 } from '@profhub/profile'
+import { computeAncestors } from './ancestors.ts'
 import { statsColumnsOf, transferListOf } from './stats-table.ts'
 import { findProfileDocumentProblem } from './check-profile-document.ts'
 import type { WorkerAnswer, WorkerTask } from './profile-workers.ts'
@@ -25,6 +29,14 @@ function handle(task: WorkerTask): { answer: WorkerAnswer; transfer: ArrayBuffer
     const bytes = encoded.byteLength === encoded.buffer.byteLength ? encoded : encoded.slice()
     return { answer: { kind: 'exported', bytes: bytes.buffer }, transfer: [bytes.buffer] }
   }
+  if (task.kind === 'series') {
+    const { functions } = readStoredDocument(task.document)
+    return { answer: { kind: 'series', series: seriesFunctionsOf(functions) }, transfer: [] }
+  }
+  if (task.kind === 'ancestors') {
+    const ancestors = computeAncestors(readStoredDocument(task.document), task.targets)
+    return { answer: { kind: 'ancestors', ancestors }, transfer: [] }
+  }
   if (task.kind === 'check') {
     let value: unknown
     try {
@@ -35,9 +47,14 @@ function handle(task: WorkerTask): { answer: WorkerAnswer; transfer: ArrayBuffer
     }
     const problem = findProfileDocumentProblem(value)
     if (problem !== null) return { answer: { kind: 'invalid', problem }, transfer: [] }
-    const { sourceFormat, pythonVersion, summary } = value as ProfileDocumentV2
+    const doc = value as ProfileDocumentV2
+    const { sourceFormat, pythonVersion, summary } = doc
     return {
-      answer: { kind: 'checked', meta: { sourceFormat, pythonVersion, summary } },
+      answer: {
+        kind: 'checked',
+        meta: { sourceFormat, pythonVersion, summary },
+        series: seriesFunctionsOf(functionsOf(doc)),
+      },
       transfer: [],
     }
   }
@@ -53,6 +70,26 @@ function handle(task: WorkerTask): { answer: WorkerAnswer; transfer: ArrayBuffer
   // Checked when it was stored (runs stored before formatVersion 2 hold version 1).
   const columns = statsColumnsOf(JSON.parse(text) as StoredProfileDocument)
   return { answer: { kind: 'table', columns }, transfer: transferListOf(columns) }
+}
+
+/** The document's function rows, for its series rows. */
+function functionsOf({ strings, functions: f }: ProfileDocumentV2): SeriesFunctionInput[] {
+  return Array.from(f.line, (line, i) => ({
+    file: strings[f.file[i]!]!,
+    line,
+    name: strings[f.name[i]!]!,
+    ncalls: f.ncalls[i]!,
+    primitiveCalls: f.primitiveCalls[i]!,
+    tottime: f.tottime[i]!,
+    cumtime: f.cumtime[i]!,
+  }))
+}
+
+/** A stored document's profile, from its JSON bytes (checked when it was stored). */
+function readStoredDocument(document: ArrayBuffer) {
+  return readProfileDocument(
+    JSON.parse(new TextDecoder().decode(document)) as StoredProfileDocument,
+  )
 }
 
 /** Whole seconds of CPU for a 100k-function profile: never on the event loop. */

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Worker, type TransferListItem } from 'node:worker_threads'
-import type { ProfileDocument } from '@profhub/profile'
+import type { ProfileDocument, SeriesFunctions } from '@profhub/profile'
+import type { FunctionRef } from './ancestors.ts'
 import type { StatsColumns } from './stats-table.ts'
 
 /** What the store needs of a converted document (the rest stays in its JSON text). */
@@ -20,18 +21,26 @@ export type WorkerTask =
    * JavaScript; `name` is the run's name, which some formats carry.
    */
   | { kind: 'export'; format: WorkerExportFormat; document: ArrayBuffer; name: string }
+  /** A stored document's series rows (its JSON bytes, transferred; any formatVersion). */
+  | { kind: 'series'; document: ArrayBuffer }
+  /** Every function that calls each target in a stored document (`computeAncestors`). */
+  | { kind: 'ancestors'; document: ArrayBuffer; targets: FunctionRef[] }
 
 /** The exports written from the stored document (`@profhub/profile`'s writers). */
 export type WorkerExportFormat = 'csv' | 'callgrind' | 'speedscope'
 
 export type WorkerAnswer =
   | { kind: 'pong' }
-  | { kind: 'checked'; meta: ProfileMeta }
+  /** `series`: the rows the run adds to its series (`seriesFunctionsOf`). */
+  | { kind: 'checked'; meta: ProfileMeta; series: SeriesFunctions }
   | { kind: 'invalid-json'; message: string }
   | { kind: 'invalid'; problem: string }
   | { kind: 'table'; columns: StatsColumns }
   /** The export's UTF-8 bytes (transferred). */
   | { kind: 'exported'; bytes: ArrayBuffer }
+  | { kind: 'series'; series: SeriesFunctions }
+  /** One list per target, in the targets' order. */
+  | { kind: 'ancestors'; ancestors: FunctionRef[][] }
   | { kind: 'missing' }
   | { kind: 'failed'; message: string }
 

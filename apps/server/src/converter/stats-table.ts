@@ -208,6 +208,11 @@ export class StatsTable {
     )
   }
 
+  /** Row `index` (0 ≤ index < rowCount), in the document's order of functions. */
+  row(index: number): StatRow {
+    return this.#row(index)
+  }
+
   #row(index: number): StatRow {
     const c = this.#columns
     return {

@@ -20,3 +20,16 @@ export interface BlobStore {
   ping(): Promise<void>
   close(): Promise<void>
 }
+
+/** The whole blob in one ArrayBuffer of its own (so that it can be transferred). */
+export async function readBlobBytes(blob: StoredBlob): Promise<ArrayBuffer> {
+  const bytes = new Uint8Array(blob.size)
+  let at = 0
+  for await (const chunk of blob.stream as AsyncIterable<Buffer>) {
+    if (at + chunk.length > bytes.length) throw new Error('a stored document grew while read')
+    bytes.set(chunk, at)
+    at += chunk.length
+  }
+  if (at !== bytes.length) throw new Error('a stored document was cut short while read')
+  return bytes.buffer
+}

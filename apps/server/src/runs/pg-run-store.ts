@@ -6,10 +6,20 @@ import { text } from 'node:stream/consumers'
 import { pipeline } from 'node:stream/promises'
 import type pg from 'pg'
 import type { Run } from '@profhub/api'
+import type { SeriesFunctions } from '@profhub/profile'
 import type { StatsTable } from '../converter/stats-table.ts'
 import type { BlobStore } from './blob-store.ts'
 import { CompressedCopies } from './compressed-copies.ts'
 import { migratePg } from './pg-schema.ts'
+import {
+  deleteSeriesRows,
+  insertSeriesRows,
+  listRunsWithoutSeries,
+  listSeriesRuns,
+  readSeriesKeys,
+  readSeriesRows,
+  storeLater,
+} from './pg-series.ts'
 import { createRunId } from './run-id.ts'
 import { MEMORY_FILE, originalFile, PROFILE_FILE, SOURCE_FILE } from './run-files.ts'
 import type {
@@ -19,6 +29,8 @@ import type {
   RunPage,
   RunPosition,
   RunStore,
+  SeriesColumns,
+  SeriesRuns,
   StoredBlob,
 } from './run-store.ts'
 import { positionOf, type RunRow, toRun } from './sqlite-rows.ts'
@@ -195,7 +207,12 @@ export class PgRunStore implements RunStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    const { rowCount } = await this.#pool.query('DELETE FROM runs WHERE id = $1', [id])
+    // The run's row first: a backfill storing its rows now is waited for (its lock on the row).
+    const { rowCount } = await this.#transaction(async (client) => {
+      const deleted = await client.query('DELETE FROM runs WHERE id = $1', [id])
+      await deleteSeriesRows(client, id)
+      return deleted
+    })
     this.#tables.forget(id)
     if (rowCount === 0) return false
     // A copy being put now would otherwise land after the blobs are gone (#makeCopy checks too).
@@ -238,6 +255,40 @@ export class PgRunStore implements RunStore {
     return this.#openBlob(id, originalFile(index))
   }
 
+  async listSeries(label: [string, string], limit: number): Promise<SeriesRuns> {
+    // One extra row tells whether older runs were left out.
+    const rows = await listSeriesRuns(this.#pool, RUN_COLUMNS, label, limit + 1)
+    return {
+      runs: rows
+        .slice(0, limit)
+        .reverse()
+        .map((row) => ({
+          run: toRun(row),
+          root: row.series_root === null ? '' : (JSON.parse(row.series_root) as string),
+        })),
+      truncated: rows.length > limit,
+    }
+  }
+
+  readSeriesRows(
+    runIds: readonly string[],
+    keys: readonly string[] | null,
+  ): Promise<Map<string, SeriesColumns>> {
+    return readSeriesRows(this.#pool, runIds, keys)
+  }
+
+  readSeriesKeys(keyIds: readonly number[]): Promise<Map<number, string>> {
+    return readSeriesKeys(this.#pool, keyIds)
+  }
+
+  listRunsWithoutSeries(limit: number): Promise<string[]> {
+    return listRunsWithoutSeries(this.#pool, limit)
+  }
+
+  storeSeries(id: string, series: SeriesFunctions): Promise<boolean> {
+    return this.#transaction((client) => storeLater(client, id, series))
+  }
+
   async settle(): Promise<void> {
     await this.#copies.settle()
   }
@@ -266,46 +317,57 @@ export class PgRunStore implements RunStore {
       await this.#blobs.putBytes(blobKey(id, SOURCE_FILE), Buffer.from(JSON.stringify(source)))
     }
     const [first] = run.files
-    const client = await this.#pool.connect()
-    try {
-      await client.query('BEGIN')
-      try {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [CREATED_AT_LOCK])
-        // Within the lock, the newest row is committed: one millisecond after it at least.
-        const { rows } = await client.query<RunRow>(
-          `INSERT INTO runs (id, name, name_sort, name_folded, created_at, source_format,
+    return this.#transaction(async (client) => {
+      // Before the lock: other uploads need not wait while these rows go in.
+      await insertSeriesRows(client, id, run.series)
+      await client.query('SELECT pg_advisory_xact_lock($1)', [CREATED_AT_LOCK])
+      // Within the lock, the newest row is committed: one millisecond after it at least.
+      const { rows } = await client.query<RunRow>(
+        `INSERT INTO runs (id, name, name_sort, name_folded, created_at, source_format,
              summary, total_time, file_name, file_size, python_version, source_files, labels,
-             label_pairs, environment, has_memory, source_paths)
+             label_pairs, environment, has_memory, source_paths, series_root, series_stored)
            VALUES ($1, $2::json, $3, $4,
              greatest(date_trunc('milliseconds', clock_timestamp()),
                (SELECT max(created_at) FROM runs) + interval '1 millisecond'),
              $5, $6::json, $7, $8::json, $9, $10::json, $11::json, $12::json, $13::text[],
-             $14::json, $15, $16::json)
+             $14::json, $15, $16::json, $17::json, true)
            RETURNING ${RUN_COLUMNS}`,
-          [
-            id,
-            JSON.stringify(run.name),
-            sortableName(run.name),
-            foldedName(run.name),
-            run.profile.sourceFormat,
-            JSON.stringify(run.profile.summary),
-            run.profile.summary.totalTime,
-            JSON.stringify(first!.fileName),
-            first!.fileSize,
-            JSON.stringify(run.profile.pythonVersion),
-            JSON.stringify(run.files.map((f) => ({ fileName: f.fileName, fileSize: f.fileSize }))),
-            JSON.stringify(run.labels),
-            labelPairs(Object.entries(run.labels)),
-            environment === null ? null : JSON.stringify(environment),
-            memory !== null,
-            JSON.stringify(source?.files.map((file) => file.path) ?? []),
-          ],
-        )
-        const pending = await client.query('DELETE FROM pending_runs WHERE id = $1', [id])
-        // Swept as abandoned while it was stored (it took longer than PENDING_EXPIRY).
-        if (pending.rowCount === 0) throw new Error(`the upload of run ${id} expired`)
+        [
+          id,
+          JSON.stringify(run.name),
+          sortableName(run.name),
+          foldedName(run.name),
+          run.profile.sourceFormat,
+          JSON.stringify(run.profile.summary),
+          run.profile.summary.totalTime,
+          JSON.stringify(first!.fileName),
+          first!.fileSize,
+          JSON.stringify(run.profile.pythonVersion),
+          JSON.stringify(run.files.map((f) => ({ fileName: f.fileName, fileSize: f.fileSize }))),
+          JSON.stringify(run.labels),
+          labelPairs(Object.entries(run.labels)),
+          environment === null ? null : JSON.stringify(environment),
+          memory !== null,
+          JSON.stringify(source?.files.map((file) => file.path) ?? []),
+          JSON.stringify(run.series.root),
+        ],
+      )
+      const pending = await client.query('DELETE FROM pending_runs WHERE id = $1', [id])
+      // Swept as abandoned while it was stored (it took longer than PENDING_EXPIRY).
+      if (pending.rowCount === 0) throw new Error(`the upload of run ${id} expired`)
+      return rows[0]!
+    })
+  }
+
+  /** Runs `work` in a transaction on one connection: committed if it resolves. */
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect()
+    try {
+      await client.query('BEGIN')
+      try {
+        const result = await work(client)
         await client.query('COMMIT')
-        return rows[0]!
+        return result
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {})
         throw error

@@ -14,7 +14,7 @@ import type pg from 'pg'
 // by name use byte strings computed by the server (`name_sort`, `name_folded`, see
 // pg-run-store.ts), which compare like SQLite's NOCASE and JavaScript's toLowerCase.
 
-export const PG_SCHEMA_VERSION = 1
+export const PG_SCHEMA_VERSION = 2
 
 /** Taken by every server while it migrates (an arbitrary constant: "prof" in ASCII). */
 export const MIGRATION_LOCK = 0x70726f66
@@ -72,6 +72,39 @@ const MIGRATIONS: string[] = [
     data bytea NOT NULL,
     PRIMARY KEY (key, seq)
   );
+  `,
+  // 1 → 2: series (pg-series.ts), as SQLite's schema 5. Keys are unique by their SHA-256: a
+  // key (a path and a name from the profile) can be longer than a btree entry may be. Numbers
+  // are float8: any JavaScript number the document holds (lines and counts included) comes
+  // back exactly. Older runs get their rows from the backfill (series_stored false until then).
+  `
+  CREATE TABLE series_keys (
+    id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key_hash bytea NOT NULL UNIQUE,
+    -- A seriesKeyOf text: JSON, so no U+0000.
+    key text NOT NULL
+  );
+  CREATE TABLE series_rows (
+    key_id integer NOT NULL,
+    run_id text COLLATE "C" NOT NULL,
+    line double precision NOT NULL,
+    ncalls double precision NOT NULL,
+    primitive_calls double precision NOT NULL,
+    tottime double precision NOT NULL,
+    cumtime double precision NOT NULL,
+    -- Run first: a run's rows are inserted, read and deleted together, and one key across
+    -- runs is one probe per run.
+    PRIMARY KEY (run_id, key_id, line)
+  );
+  -- The same rows as one blob per run (series-columns.ts), for reading all of a run's.
+  CREATE TABLE series_packed (
+    run_id text COLLATE "C" PRIMARY KEY,
+    data bytea NOT NULL
+  );
+  -- A folder of the profile's paths: json, as other text from a profile.
+  ALTER TABLE runs ADD COLUMN series_root json;
+  ALTER TABLE runs ADD COLUMN series_stored boolean NOT NULL DEFAULT false;
+  CREATE INDEX runs_without_series ON runs (created_at) WHERE NOT series_stored;
   `,
 ]
 

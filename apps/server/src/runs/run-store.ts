@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
 import type { Run, RunSort, SortOrder } from '@profhub/api'
+import type { SeriesFunctions } from '@profhub/profile'
 import type { ProfileMeta } from '../converter/profile-workers.ts'
 import type { RunExtras } from './run-parts.ts'
 import type { StatsTable } from '../converter/stats-table.ts'
@@ -41,6 +42,31 @@ export interface RunStore {
   readSource(id: string, path: string): Promise<string | null>
   /** The bytes of the run's `index`th uploaded file (0: the first; merged runs have several). */
   openOriginal(id: string, index?: number): Promise<StoredBlob | null>
+  /**
+   * The runs that have the label `key=value`: the newest `limit` of them by createdAt, answered
+   * oldest first, each with its series project root; `truncated` when older ones were left out.
+   */
+  listSeries(label: [string, string], limit: number): Promise<SeriesRuns>
+  /**
+   * The series rows of these runs (absent runs are left out of the map): only the rows of
+   * `keys` (seriesKeyOf texts), or every row of the runs when `keys` is null.
+   */
+  readSeriesRows(
+    runIds: readonly string[],
+    keys: readonly string[] | null,
+  ): Promise<Map<string, SeriesColumns>>
+  /** The key texts of these key ids (as in `SeriesColumns.keyIds`). */
+  readSeriesKeys(keyIds: readonly number[]): Promise<Map<number, string>>
+  /**
+   * Up to `limit` runs stored before series rows were (oldest first): their rows are worked
+   * out from their documents (`series-backfill.ts`) and stored with `storeSeries`.
+   */
+  listRunsWithoutSeries(limit: number): Promise<string[]>
+  /**
+   * Stores the series rows of a run listed by `listRunsWithoutSeries`, all at once; false
+   * (nothing stored) if the run is gone or has its rows already (another server stored them).
+   */
+  storeSeries(id: string, series: SeriesFunctions): Promise<boolean>
   /** Waits for the work a store does after answering (compressed copies of new runs). */
   settle(): Promise<void>
   /** Throws if the store cannot answer (used by /api/health). */
@@ -71,6 +97,23 @@ export interface NewRun {
    * environment answers one guessed from its profile (`guessEnvironment`).
    */
   extras: RunExtras
+  /** The rows the run adds to its series (`seriesFunctionsOf`), stored with the run. */
+  series: SeriesFunctions
+}
+
+export interface SeriesRuns {
+  runs: { run: Run; root: string }[]
+  truncated: boolean
+}
+
+/** One run's series rows in columns; `keyIds` are the store's ids of the key texts. */
+export interface SeriesColumns {
+  keyIds: number[]
+  line: number[]
+  ncalls: number[]
+  primitiveCalls: number[]
+  tottime: number[]
+  cumtime: number[]
 }
 
 export interface RunChanges {

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3'
 // one step at a time, each step in its own transaction; a newer version than this server
 // knows is refused rather than misread.
 
-export const SCHEMA_VERSION = 4
+export const SCHEMA_VERSION = 5
 
 /** MIGRATIONS[n] upgrades version n to n + 1. */
 const MIGRATIONS: ((db: Database.Database) => void)[] = [
@@ -60,6 +60,54 @@ const MIGRATIONS: ((db: Database.Database) => void)[] = [
       ALTER TABLE runs ADD COLUMN has_memory INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE runs ADD COLUMN source_paths TEXT NOT NULL DEFAULT '[]';
     `)
+  },
+  // 4 → 5: series (sqlite-series.ts). Each run's function rows by key id; the key texts once;
+  // each label as a row, for finding a series' newest runs by index. Older runs get their
+  // labels now and their rows from the backfill (series_stored = 0 until then).
+  (db) => {
+    db.exec(`
+      CREATE TABLE series_keys (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE) STRICT;
+      -- Not STRICT: counts are stored as compact integers, yet a fractional one is kept as is.
+      CREATE TABLE series_rows (
+        key_id INTEGER NOT NULL,
+        run_id TEXT NOT NULL,
+        line INTEGER NOT NULL,
+        ncalls INTEGER NOT NULL,
+        primitive_calls INTEGER NOT NULL,
+        tottime REAL NOT NULL,
+        cumtime REAL NOT NULL,
+        -- Run first: a run's rows are inserted, read and deleted together (one range), and
+        -- one key across runs is one probe per run. Key first, an upload's rows were spread
+        -- over the whole table: slower inserts, and twice as slow to read a run's rows.
+        PRIMARY KEY (run_id, key_id, line)
+      ) WITHOUT ROWID;
+      -- created_at is the run's (it never changes): a series' newest runs are an index range.
+      CREATE TABLE run_labels (
+        run_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX run_labels_by_value ON run_labels (key, value, created_at);
+      -- The same rows as one blob per run (series-columns.ts), for reading all of a run's.
+      CREATE TABLE series_packed (run_id TEXT PRIMARY KEY, data BLOB NOT NULL) STRICT;
+      ALTER TABLE runs ADD COLUMN series_root TEXT;
+      ALTER TABLE runs ADD COLUMN series_stored INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX runs_without_series ON runs (created_at) WHERE series_stored = 0;
+    `)
+    // In JavaScript rather than json_each(): the same parser as the upload's labels.
+    const runs = db.prepare('SELECT id, labels, created_at FROM runs').all() as {
+      id: string
+      labels: string
+      created_at: string
+    }[]
+    const insert = db.prepare('INSERT INTO run_labels VALUES (?, ?, ?, ?)')
+    for (const run of runs) {
+      for (const [key, value] of Object.entries(JSON.parse(run.labels) as Record<string, string>)) {
+        insert.run(run.id, key, value, run.created_at)
+      }
+    }
   },
 ]
 

@@ -145,6 +145,7 @@ async function createRun(
     files: files.map((file) => ({ path: file.path, fileName: file.fileName, fileSize: file.size })),
     profile: converted.meta,
     profilePath: converted.jsonPath,
+    series: converted.series,
     labels,
     extras,
   })

@@ -50,8 +50,32 @@ export interface Finished {
 }
 
 /**
+ * What a clean environment for profhub leaves out: the token, the server, a browser, the CI
+ * variables it takes a branch from, and git's pointers to another repository (as a git hook
+ * that runs the tests would set them).
+ */
+const UNSET = [
+  'PROFHUB_URL',
+  'PROFHUB_TOKEN',
+  'BROWSER',
+  'DISPLAY',
+  'WAYLAND_DISPLAY',
+  'PYTHONPATH',
+  'PYTHONHOME',
+  'PYTHONSTARTUP',
+  'GITHUB_HEAD_REF',
+  'GITHUB_REF_NAME',
+  'GITHUB_REF_TYPE',
+  'CI_COMMIT_REF_NAME',
+  'CI_COMMIT_TAG',
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+]
+
+/**
  * Runs a command to its end (no timeout of its own: Vitest's applies) with a clean
- * environment for profhub: no token, no server, no browser unless `env` sets them.
+ * environment for profhub (UNSET) but what `env` sets.
  */
 export function runCommand(
   command: string,
@@ -59,9 +83,7 @@ export function runCommand(
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<Finished> {
   const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of ['PROFHUB_URL', 'PROFHUB_TOKEN', 'BROWSER', 'DISPLAY', 'WAYLAND_DISPLAY'])
-    delete env[name]
-  for (const name of ['PYTHONPATH', 'PYTHONHOME', 'PYTHONSTARTUP']) delete env[name]
+  for (const name of UNSET) delete env[name]
   Object.assign(env, options.env)
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })

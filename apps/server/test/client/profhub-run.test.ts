@@ -44,15 +44,18 @@ describe.each(['3.8', '3.13'])('profhub.py run under Python %s', (version) => {
     const server = await startServer()
     const dir = await tempDir()
     const prof = path.join(dir, 'probe.prof')
-    const env = { PROBE_OUT: path.join(dir, 'ours.json') }
+    // Outside any git work tree (git looks no further up than the temp folder): no labels.
+    const noGit = { GIT_CEILING_DIRECTORIES: path.dirname(dir) }
+    const env = { ...noGit, PROBE_OUT: path.join(dir, 'ours.json') }
 
     const ours = await runClient(
       python,
       ['run', '--server', server, '--no-open', '-o', prof, PROBE, 'a b', '--name', '-x'],
-      { env },
+      { cwd: dir, env },
     )
     const reference = await runCommand(python, ['-m', 'cProfile', PROBE, 'a b', '--name', '-x'], {
-      env: { PROBE_OUT: path.join(dir, 'cprofile.json') },
+      cwd: dir,
+      env: { ...noGit, PROBE_OUT: path.join(dir, 'cprofile.json') },
     })
 
     expect(ours.stderr).toBe('')

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { text } from 'node:stream/consumers'
 import { fixturePath, legacyDocumentPath } from '@profhub/fixtures'
-import { readProfileDocument, type StatRow } from '@profhub/profile'
+import {
+  readProfileDocument,
+  seriesFunctionsOf,
+  type SeriesFunctions,
+  type StatRow,
+} from '@profhub/profile'
 import Database from 'better-sqlite3'
 import Fastify from 'fastify'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -11,10 +16,11 @@ import configPlugin, { parseConfig } from '../../src/plugins/app/config.ts'
 import profileWorkersPlugin from '../../src/plugins/app/profile-workers.ts'
 import converterPlugin from '../../src/plugins/app/pstats-converter.ts'
 import runStorePlugin from '../../src/plugins/app/run-store.ts'
+import seriesBackfillPlugin from '../../src/plugins/app/series-backfill.ts'
 import { emptyExtras } from '../../src/runs/run-parts.ts'
 import type { RunListOptions } from '../../src/runs/run-store.ts'
 import { SCHEMA_VERSION } from '../../src/runs/sqlite-schema.ts'
-import { SCHEMA_1_SQL } from '../runs/old-schemas.ts'
+import { SCHEMA_1_SQL, SCHEMA_4_SQL } from '../runs/old-schemas.ts'
 
 const NEWEST_FIRST = { sort: 'created', order: 'desc', q: '', labels: [] } satisfies Omit<
   RunListOptions,
@@ -27,13 +33,17 @@ async function tempDataDir(): Promise<string> {
   return dir
 }
 
-/** The run-store plugin on a bare Fastify, with the converter to make real documents. */
-async function openStore(dataDir: string) {
+/**
+ * The run-store plugin on a bare Fastify, with the converter to make real documents (and with
+ * `backfill`, the series backfill).
+ */
+async function openStore(dataDir: string, { backfill = false } = {}) {
   const app = Fastify()
   app.register(configPlugin, { config: parseConfig({ DATA_DIR: dataDir }) })
   app.register(profileWorkersPlugin)
   app.register(converterPlugin)
   app.register(runStorePlugin)
+  if (backfill) app.register(seriesBackfillPlugin)
   onTestFinished(() => app.close())
   await app.ready()
 
@@ -49,6 +59,7 @@ async function openStore(dataDir: string) {
       ],
       profile: converted.meta,
       profilePath: converted.jsonPath,
+      series: converted.series,
       labels: {},
       extras: emptyExtras(),
     })
@@ -201,6 +212,7 @@ describe('run-store plugin', () => {
       ],
       profile: converted.meta,
       profilePath: converted.jsonPath,
+      series: converted.series,
       labels: {},
       extras: emptyExtras(),
     })
@@ -272,6 +284,67 @@ describe('run-store plugin', () => {
     db.close()
   })
 
+  it('upgrades a schema 4 DATA_DIR: old runs join their series, their rows are stored after start', async () => {
+    const dataDir = await tempDataDir()
+    // A run of each document version, and one whose document is lost (it keeps no rows).
+    const documents = [
+      fixturePath('recursion-py3.11.json'),
+      legacyDocumentPath('recursion-profile-py3.11.v1.json'),
+      null,
+    ]
+    const ids = ['EEEEEEEEEEEEEEEEEEEEEE', 'FFFFFFFFFFFFFFFFFFFFFF', 'GGGGGGGGGGGGGGGGGGGGGG']
+    const db = new Database(path.join(dataDir, 'profhub.sqlite'))
+    db.exec(SCHEMA_4_SQL)
+    for (const [i, id] of ids.entries()) {
+      await mkdir(path.join(dataDir, 'runs', id), { recursive: true })
+      if (documents[i] !== null) {
+        await copyFile(documents[i]!, path.join(dataDir, 'runs', id, 'profile.json'))
+      }
+      db.prepare(
+        `INSERT INTO runs (id, name, created_at, source_format, summary, file_name, file_size,
+           labels) VALUES (?, ?, ?, 'cProfile', ?, 'old.prof', 1, ?)`,
+      ).run(
+        id,
+        `old ${i}`,
+        `2026-01-0${i + 1}T00:00:00.000Z`,
+        JSON.stringify(OLD_RUN.summary),
+        JSON.stringify({ project: 'a "b"', os: i === 1 ? 'li\u0000nux' : 'linux' }),
+      )
+    }
+    db.pragma('user_version = 4')
+    db.close()
+
+    const upgraded = await openStore(dataDir)
+    expect(await upgraded.store.listRunsWithoutSeries(10)).toEqual(ids)
+    const series = await upgraded.store.listSeries(['project', 'a "b"'], 10)
+    expect(series.runs.map((entry) => [entry.run.id, entry.root])).toEqual(
+      ids.map((id) => [id, '']),
+    )
+    expect((await upgraded.store.listSeries(['os', 'li\u0000nux'], 10)).runs).toHaveLength(1)
+    expect((await upgraded.store.readSeriesRows(ids, null)).size).toBe(0)
+    await upgraded.app.close()
+
+    const { store } = await openStore(dataDir, { backfill: true })
+    await expect.poll(() => store.listRunsWithoutSeries(10)).toEqual([ids[2]])
+    const expected = await Promise.all(
+      documents.slice(0, 2).map(async (file) => {
+        const document = JSON.parse(await readFile(file!, 'utf8'))
+        return seriesFunctionsOf(readProfileDocument(document).functions)
+      }),
+    )
+    const rows = await store.readSeriesRows(ids, null)
+    expect([...rows.keys()].sort()).toEqual(ids.slice(0, 2))
+    for (const [i, id] of ids.slice(0, 2).entries()) {
+      const columns = rows.get(id)!
+      const keys = await store.readSeriesKeys(columns.keyIds)
+      expect(
+        sortedRows({ ...columns, keys: columns.keyIds.map((k) => keys.get(k)!), root: '' }),
+      ).toEqual(sortedRows({ ...expected[i]!, root: '' }))
+    }
+    const roots = (await store.listSeries(['project', 'a "b"'], 10)).runs.map((e) => e.root)
+    expect(roots).toEqual([expected[0]!.root, expected[1]!.root, ''])
+  })
+
   it('lists by name or total time, either way, and searches names case-insensitively', async () => {
     const { store, createRun } = await openStore(await tempDataDir())
     const small = await createRun('recursion-py3.11.prof', 'beta Ünïcode')
@@ -294,6 +367,22 @@ describe('run-store plugin', () => {
     expect(await list('name', 'asc', 'a 2')).toEqual(['alpha 2'])
   })
 })
+
+/** A run's series rows as one line each, in one order. */
+function sortedRows(series: SeriesFunctions): string[] {
+  return series.keys
+    .map((key, i) =>
+      JSON.stringify([
+        key,
+        series.line[i],
+        series.ncalls[i],
+        series.primitiveCalls[i],
+        series.tottime[i],
+        series.cumtime[i],
+      ]),
+    )
+    .sort()
+}
 
 const OLD_RUN = {
   id: 'CCCCCCCCCCCCCCCCCCCCCC',

@@ -30,3 +30,10 @@ export const SCHEMA_2_SQL = `${SCHEMA_1_SQL}
 export const SCHEMA_3_SQL = `${SCHEMA_2_SQL}
   ALTER TABLE runs ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
 `
+
+/** Schema version 4: environment, memory and source parts. */
+export const SCHEMA_4_SQL = `${SCHEMA_3_SQL}
+  ALTER TABLE runs ADD COLUMN environment TEXT;
+  ALTER TABLE runs ADD COLUMN has_memory INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE runs ADD COLUMN source_paths TEXT NOT NULL DEFAULT '[]';
+`

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3'
+import { fixturePath } from '@profhub/fixtures'
+import { readProfileDocument, seriesFunctionsOf } from '@profhub/profile'
+import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, beforeEach, onTestFinished } from 'vitest'
 import { ProfileWorkers } from '../../src/converter/profile-workers.ts'
@@ -10,7 +13,8 @@ import { StatsTable } from '../../src/converter/stats-table.ts'
 import type { BlobStore } from '../../src/runs/blob-store.ts'
 import { PgBlobs } from '../../src/runs/pg-blobs.ts'
 import { PgRunStore, type PgRunStoreOptions } from '../../src/runs/pg-run-store.ts'
-import type { RunStore } from '../../src/runs/run-store.ts'
+import { emptyExtras, type RunExtras } from '../../src/runs/run-parts.ts'
+import type { NewRun, RunStore } from '../../src/runs/run-store.ts'
 import { SqliteRunStore } from '../../src/runs/sqlite-run-store.ts'
 import {
   createDatabase,
@@ -43,6 +47,38 @@ beforeEach(async () => {
   onTestFinished(() => rm(root, { recursive: true, force: true }))
 })
 
+/** A converted upload of `fixtures` (one, or the inputs of a merge), as the upload route makes. */
+export async function newRun(
+  fixtures: string[],
+  fields: { name?: string; labels?: Record<string, string>; extras?: RunExtras } = {},
+): Promise<NewRun> {
+  const uploads = path.join(testDir(), 'uploads')
+  await mkdir(uploads, { recursive: true })
+  const files = await Promise.all(
+    fixtures.map(async (fixture) => {
+      const file = path.join(uploads, `${randomBytes(8).toString('hex')}.upload`)
+      await copyFile(fixturePath(`${fixture}.prof`), file)
+      return { path: file, fileName: `${fixture}.prof`, fileSize: (await stat(file)).size }
+    }),
+  )
+  const profilePath = path.join(uploads, `${randomBytes(8).toString('hex')}.json`)
+  await copyFile(fixturePath(`${fixtures[0]}.json`), profilePath)
+  const document = JSON.parse(await readFile(profilePath, 'utf8'))
+  return {
+    name: fields.name ?? fixtures[0]!,
+    files,
+    profile: {
+      sourceFormat: document.sourceFormat,
+      pythonVersion: document.pythonVersion,
+      summary: document.summary,
+    },
+    profilePath,
+    series: seriesFunctionsOf(readProfileDocument(document).functions),
+    labels: fields.labels ?? {},
+    extras: fields.extras ?? emptyExtras(),
+  }
+}
+
 /** What a server gives its store: a scratch dir of its own and the worker pool. */
 export async function storeOptions(): Promise<PgRunStoreOptions> {
   const scratchDir = path.join(root, `scratch-${randomBytes(4).toString('hex')}`)
@@ -69,6 +105,8 @@ export interface TestStorage {
   storedNames(): Promise<string[]>
   /** Loses a run's compressed copy, as a crash before it was made would. */
   dropCompressedCopy(id: string): Promise<void>
+  /** Makes a run as one stored before series rows were: no rows, not marked. */
+  forgetSeries(id: string): Promise<void>
 }
 
 export interface Backend {
@@ -109,6 +147,12 @@ export async function openPgStore(
   return store
 }
 
+async function forgetPgSeries(pool: pg.Pool, id: string): Promise<void> {
+  await pool.query('DELETE FROM series_rows WHERE run_id = $1', [id])
+  await pool.query('DELETE FROM series_packed WHERE run_id = $1', [id])
+  await pool.query('UPDATE runs SET series_stored = false, series_root = NULL WHERE id = $1', [id])
+}
+
 /** Every backend under the contract; a new one (PostgreSQL + S3Blobs) is one more entry. */
 export const backends: Backend[] = [
   {
@@ -127,6 +171,16 @@ export const backends: Backend[] = [
         },
         async dropCompressedCopy(id) {
           await rm(path.join(dataDir, 'runs', id, 'profile.json.br'))
+        },
+        async forgetSeries(id) {
+          const db = new Database(path.join(dataDir, 'profhub.sqlite'))
+          try {
+            db.prepare('DELETE FROM series_rows WHERE run_id = ?').run(id)
+            db.prepare('DELETE FROM series_packed WHERE run_id = ?').run(id)
+            db.prepare('UPDATE runs SET series_stored = 0, series_root = NULL WHERE id = ?').run(id)
+          } finally {
+            db.close()
+          }
         },
       }
     },
@@ -153,6 +207,7 @@ export const backends: Backend[] = [
         async dropCompressedCopy(id) {
           await pool.query('DELETE FROM blobs WHERE key = $1', [`runs/${id}/profile.json.br`])
         },
+        forgetSeries: (id) => forgetPgSeries(pool, id),
       }
     },
   },
@@ -180,6 +235,7 @@ export const backends: Backend[] = [
             new DeleteObjectCommand({ Bucket: bucket, Key: `runs/${id}/profile.json.br` }),
           )
         },
+        forgetSeries: (id) => forgetPgSeries(pool, id),
       }
     },
   },

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { copyFile, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { buffer, text } from 'node:stream/consumers'
 import { brotliDecompressSync } from 'node:zlib'
@@ -8,10 +8,10 @@ import type { Run, RunSort, SortOrder } from '@profhub/api'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { PgBlobs } from '../../src/runs/pg-blobs.ts'
 import { PG_SCHEMA_VERSION } from '../../src/runs/pg-schema.ts'
-import { emptyExtras, type RunExtras } from '../../src/runs/run-parts.ts'
-import type { NewRun, RunListOptions, RunStore } from '../../src/runs/run-store.ts'
+import type { RunListOptions, RunStore } from '../../src/runs/run-store.ts'
 import {
   backends,
+  newRun,
   openPgStore,
   testDatabase,
   testDir,
@@ -21,37 +21,6 @@ import {
 // The RunStore contract, the same for every backend (run-store-backends.ts): each test gets
 // fresh, empty storage. Runs are made from the fixtures' golden documents (what the converter
 // would write), so the stores are given real profiles without running the shim.
-
-/** A converted upload of `fixtures` (one, or the inputs of a merge), as the upload route makes. */
-async function newRun(
-  fixtures: string[],
-  fields: { name?: string; labels?: Record<string, string>; extras?: RunExtras } = {},
-): Promise<NewRun> {
-  const uploads = path.join(testDir(), 'uploads')
-  await mkdir(uploads, { recursive: true })
-  const files = await Promise.all(
-    fixtures.map(async (fixture) => {
-      const file = path.join(uploads, `${randomBytes(8).toString('hex')}.upload`)
-      await copyFile(fixturePath(`${fixture}.prof`), file)
-      return { path: file, fileName: `${fixture}.prof`, fileSize: (await stat(file)).size }
-    }),
-  )
-  const profilePath = path.join(uploads, `${randomBytes(8).toString('hex')}.json`)
-  await copyFile(fixturePath(`${fixtures[0]}.json`), profilePath)
-  const document = JSON.parse(await readFile(profilePath, 'utf8'))
-  return {
-    name: fields.name ?? fixtures[0]!,
-    files,
-    profile: {
-      sourceFormat: document.sourceFormat,
-      pythonVersion: document.pythonVersion,
-      summary: document.summary,
-    },
-    profilePath,
-    labels: fields.labels ?? {},
-    extras: fields.extras ?? emptyExtras(),
-  }
-}
 
 const ALL: Omit<RunListOptions, 'limit'> = {
   sort: 'created',

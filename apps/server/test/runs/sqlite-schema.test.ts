@@ -107,6 +107,6 @@ describe("the embedded store's schema", () => {
       db.close()
     })
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
-    expect(SCHEMA_VERSION).toBe(4)
+    expect(SCHEMA_VERSION).toBe(5)
   })
 })

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import type { ProfileMeta } from '../../converter/profile-workers.ts'
 import type { ConvertedProfile, ShimInput } from '../../converter/converted-profile.ts'
 import {
   MAX_OUTPUT_BYTES,
@@ -79,7 +78,7 @@ function createConverter(fastify: FastifyInstance) {
     await mkdir(fastify.config.uploadDir, { recursive: true })
     const jsonPath = path.join(fastify.config.uploadDir, `${randomBytes(12).toString('hex')}.json`)
     try {
-      return { meta: await convertTo(input, jsonPath, describeRefusal), jsonPath }
+      return { ...(await convertTo(input, jsonPath, describeRefusal)), jsonPath }
     } catch (error) {
       await rm(jsonPath, { force: true })
       throw error
@@ -90,7 +89,7 @@ function createConverter(fastify: FastifyInstance) {
     input: string | readonly string[],
     jsonPath: string,
     describeRefusal: DescribeRefusal,
-  ): Promise<ProfileMeta> {
+  ): Promise<Omit<ConvertedProfile, 'jsonPath'>> {
     let outcome
     const started = performance.now()
     try {
@@ -122,7 +121,7 @@ function createConverter(fastify: FastifyInstance) {
     )
     switch (answer.kind) {
       case 'checked':
-        return answer.meta
+        return { meta: answer.meta, series: answer.series }
       case 'invalid-json':
         throw new Error(`shim wrote invalid JSON: ${answer.message}`)
       case 'invalid':

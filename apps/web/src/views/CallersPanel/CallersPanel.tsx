@@ -5,6 +5,7 @@ import type { HistoryMode } from '../../navigation.ts'
 import type { ProfileIndex } from '../../profile-index.ts'
 import { selectTableRow } from '../../selectors.ts'
 import { FunctionName } from '../common/FunctionName.tsx'
+import { HistoryLink } from '../Series/HistoryLink.tsx'
 import {
   compareEdgeRows,
   compareFunctionCells,
@@ -30,11 +31,13 @@ interface CallersPanelProps {
   compare?: CompareSubject | null
   /** More about the function, after its callees (the run page: its source). */
   children?: ReactNode
+  /** The run's labels: with any, a History link to the function in the run's series. */
+  labels?: Record<string, string>
 }
 
 /** The selected function's own numbers, who called it and what it called (pstats' callers/callees). */
 export function CallersPanel(props: CallersPanelProps) {
-  const { profile, index, selected, search, onSelect, compare, children } = props
+  const { profile, index, selected, search, onSelect, compare, children, labels } = props
   // Pairing the edges of two runs reads all of their edges: once per selection, not per key
   // typed in Search.
   const subject = useMemo(() => {
@@ -68,6 +71,7 @@ export function CallersPanel(props: CallersPanelProps) {
         <h2 className={styles.title}>
           <FunctionName fn={subject.fn} />
         </h2>
+        <HistoryLink labels={labels} fn={subject.fn} />
         <button
           type="button"
           className={styles.close}

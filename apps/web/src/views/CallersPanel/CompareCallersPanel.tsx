@@ -16,12 +16,15 @@ export function CompareCallersPanel({
   diff,
   view,
   onSelect,
+  labels,
 }: {
   before: ProfileDocument
   after: ProfileDocument
   diff: ProfileDiff
   view: Pick<ViewState, 'selected' | 'search'>
   onSelect: (key: string | null, mode: HistoryMode) => void
+  /** The second run's labels, for the History link (the series the change is looked at in). */
+  labels?: Record<string, string>
 }) {
   const compare = useMemo(
     () => findCompareSubject(before, after, diff, selectCompareRows(diff), view.selected),
@@ -36,6 +39,7 @@ export function CompareCallersPanel({
       search={view.search}
       onSelect={onSelect}
       compare={compare}
+      labels={labels}
     />
   )
 }

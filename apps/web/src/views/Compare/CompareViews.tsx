@@ -2,6 +2,7 @@ import { useMemo } from 'react'
 import type { ProfileDiff, ProfileDocument } from '@profhub/profile'
 import { updateView } from '../../navigation.ts'
 import { selectCompareRows, selectProfileIndex, selectTreeDiff } from '../../selectors.ts'
+import { useAppStore } from '../../store.ts'
 import { useCallTree } from '../../tree/tree-loader.ts'
 import { COMPARE_TABS, type CompareViewState } from '../../url-state.ts'
 import { CompareButterfly } from '../Butterfly/CompareButterfly.tsx'
@@ -60,8 +61,18 @@ export function CompareViews({
     },
   })
 
+  // The compare page shows both runs once loaded; the after run's labels name its series.
+  const afterRun = useAppStore((s) => s.runs[view.compare])
+  const labels = afterRun?.status === 'ready' ? afterRun.data.labels : undefined
   const panel = (
-    <CompareCallersPanel before={before} after={after} diff={diff} view={view} onSelect={select} />
+    <CompareCallersPanel
+      before={before}
+      after={after}
+      diff={diff}
+      view={view}
+      onSelect={select}
+      labels={labels}
+    />
   )
   const onDepth = (depth: number) => updateView({ depth }, 'replace')
   const onCutoff = (cutoff: number) => updateView({ cutoff }, 'replace')

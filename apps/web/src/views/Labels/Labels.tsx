@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
-import { isLabelFilter, urlFromListQuery, DEFAULT_LIST_QUERY } from '../../run-list-url.ts'
+import { isLabelFilter } from '../../run-list-url.ts'
+import { seriesUrl } from '../../series-url.ts'
 import { Link } from '../common/Link.tsx'
 import { Text } from '../common/Text.tsx'
 import styles from './Labels.module.css'
@@ -10,8 +11,9 @@ export function labelText(key: string, value: string): string {
 }
 
 /**
- * A run's labels as chips (untrusted text). On a run page each links to the run list filtered
- * by it; on the list, `onPick` adds it to the current filters.
+ * A run's labels as chips (untrusted text). On a run page each links to its series (the runs
+ * that share it, in order; that page links on to the run list filtered by it); on the list,
+ * `onPick` adds it to the current filters.
  */
 export function LabelChips({
   labels,
@@ -40,8 +42,8 @@ export function LabelChips({
             ) : (
               <Link
                 className={styles.chip}
-                title={`Show the runs labelled ${label}`}
-                href={urlFromListQuery({ ...DEFAULT_LIST_QUERY, labels: [label] })}
+                title={`Show the series of runs labelled ${label}`}
+                href={seriesUrl(label)}
               >
                 <Text text={label} />
               </Link>

@@ -59,6 +59,7 @@ export function RunViews({
       selected={selectedIndex}
       search={view.search}
       onSelect={select}
+      labels={run.labels}
     >
       <SourceSection run={run} profile={profile} selected={selectedIndex} />
     </CallersPanel>

@@ -9,7 +9,7 @@ import type { Run } from '@profhub/api'
 import { ApiError, runNotFound } from '../../../errors.ts'
 import { formatAttachmentDisposition } from '../../../runs/content-disposition.ts'
 import { isRunId } from '../../../runs/run-id.ts'
-import type { StoredBlob } from '../../../runs/run-store.ts'
+import { readBlobBytes } from '../../../runs/blob-store.ts'
 
 /** The reply, with the export's type, download name and length set. */
 type Attach = (size: number) => FastifyReply
@@ -97,7 +97,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     if (blob === null) throw runNotFound()
     // The bytes go to the worker as they are (transferred, not copied): the event loop never
     // parses the document nor builds the text.
-    const document = await readBlob(blob)
+    const document = await readBlobBytes(blob)
     const answer = await fastify.profileWorkers.run(
       { kind: 'export', format, document, name: run.name },
       [document],
@@ -125,19 +125,6 @@ export function exportFileName(runName: string, format: ExportFormat): string {
     case 'speedscope':
       return `${base}.speedscope.json`
   }
-}
-
-/** The whole blob in one ArrayBuffer of its own (so that it can be transferred). */
-async function readBlob(blob: StoredBlob): Promise<ArrayBuffer> {
-  const bytes = new Uint8Array(blob.size)
-  let at = 0
-  for await (const chunk of blob.stream as AsyncIterable<Buffer>) {
-    if (at + chunk.length > bytes.length) throw new Error('a stored document grew while read')
-    bytes.set(chunk, at)
-    at += chunk.length
-  }
-  if (at !== bytes.length) throw new Error('a stored document was cut short while read')
-  return bytes.buffer
 }
 
 function exportNotFound(): ApiError {
