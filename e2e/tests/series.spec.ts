@@ -53,9 +53,14 @@ test('a series names the function that got slower, and its history shows where',
     .filter({ has: page.getByRole('heading', { name: /^parse_rule / }) })
   await expect(parse).toHaveCount(1)
   await expect(parse).toContainText('slower')
+  // Its commit opens that run with parse_rule selected; the run before is one click away.
   await expect(
     parse.getByRole('link', { name: `commit ${slowRun.commit.slice(0, 10)}` }),
-  ).toHaveAttribute('href', `/runs/${slowRun.id}`)
+  ).toHaveAttribute('href', new RegExp(`^/runs/${slowRun.id}\\?v=2&fn=.*%3Aparse_rule$`))
+  await expect(parse.getByRole('link', { name: 'Compare with the run before' })).toHaveAttribute(
+    'href',
+    new RegExp(`^/compare/${runs[FIRST_SLOW - 2]!.id}/${slowRun.id}\\?v=2&fn=.*%3Aparse_rule$`),
+  )
   // Its callers grew only through it: listed under it, not as changes of their own.
   const callers = parse.getByRole('list', { name: 'Grew through parse_rule' })
   for (const caller of ['load_rules', 'main', '<listcomp>']) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { seriesFunctionUrl, seriesLabelsOf, seriesRouteFromUrl, seriesUrl } from './series-url.ts'
+import {
+  compareFunctionUrl,
+  runFunctionUrl,
+  seriesFunctionUrl,
+  seriesLabelsOf,
+  seriesRouteFromUrl,
+  seriesUrl,
+} from './series-url.ts'
 import { routeFromUrl } from './url-state.ts'
 
 const BASE = 'http://localhost:8080'
@@ -42,17 +49,37 @@ describe('series URLs', () => {
 
 describe('seriesLabelsOf', () => {
   it('offers project first, else branch, else the first label', () => {
-    expect(seriesLabelsOf({ commit: 'abc', project: 'p', branch: 'main' })).toEqual([
+    expect(seriesLabelsOf({ os: 'linux', project: 'p', branch: 'main' })).toEqual([
       'project=p',
-      'commit=abc',
+      'os=linux',
       'branch=main',
     ])
-    expect(seriesLabelsOf({ commit: 'abc', branch: 'main' })).toEqual(['branch=main', 'commit=abc'])
-    expect(seriesLabelsOf({ commit: 'abc', os: 'linux' })).toEqual(['commit=abc', 'os=linux'])
+    expect(seriesLabelsOf({ os: 'linux', branch: 'main' })).toEqual(['branch=main', 'os=linux'])
+    expect(seriesLabelsOf({ suite: 'a', os: 'linux' })).toEqual(['suite=a', 'os=linux'])
+  })
+
+  it('leaves out the labels that name one run (commit, commit-time)', () => {
+    expect(
+      seriesLabelsOf({ commit: 'abc', 'commit-time': '2026-01-01T00:00:00Z', branch: 'main' }),
+    ).toEqual(['branch=main'])
+    expect(seriesLabelsOf({ commit: 'abc' })).toEqual([])
   })
 
   it('is empty without labels', () => {
     expect(seriesLabelsOf({})).toEqual([])
     expect(seriesLabelsOf(undefined)).toEqual([])
+  })
+})
+
+describe('runFunctionUrl and compareFunctionUrl', () => {
+  const fn = { file: '/p/a:b%.py', line: 12, name: 'parse' }
+  it('open the run (or the two runs) with the function selected', () => {
+    const run = routeFromUrl(new URL(runFunctionUrl('r1', fn), 'http://x'))
+    expect(run).toMatchObject({
+      page: 'run',
+      view: { runId: 'r1', selected: '/p/a%3Ab%25.py:12:parse' },
+    })
+    const compare = routeFromUrl(new URL(compareFunctionUrl('r0', 'r1', fn), 'http://x'))
+    expect(compare).toMatchObject({ view: { selected: '/p/a%3Ab%25.py:12:parse' } })
   })
 })

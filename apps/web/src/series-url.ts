@@ -1,3 +1,5 @@
+import { functionKey } from './profile-index.ts'
+
 /**
  * The series pages' URLs. A series is the runs that share one label (`project=rasa-policy`);
  * its page and a function's history in it are named by that label and the function as the
@@ -56,13 +58,15 @@ export function seriesRouteFromUrl(url: URL): SeriesRoute | null {
 
 /** The labels whose series a History link offers first, in this order. */
 const PREFERRED_KEYS = ['project', 'branch']
+/** Labels that name one run each (profhub.py records them): their series would have one run. */
+const ONE_RUN_KEYS = new Set(['commit', 'commit-time'])
 
 /**
- * A run's labels as `KEY=VALUE`, the default series first: `project` if the run has one, else
+ * A run's labels as `KEY=VALUE` (but `commit` and `commit-time`), the default series first: `project` if the run has one, else
  * `branch`, else its first label; the others after it in the run's order.
  */
 export function seriesLabelsOf(labels: Record<string, string> | undefined): string[] {
-  const entries = Object.entries(labels ?? {})
+  const entries = Object.entries(labels ?? {}).filter(([key]) => !ONE_RUN_KEYS.has(key))
   const preferred = PREFERRED_KEYS.map((key) => entries.findIndex(([k]) => k === key)).find(
     (index) => index >= 0,
   )
@@ -70,4 +74,15 @@ export function seriesLabelsOf(labels: Record<string, string> | undefined): stri
   const ordered =
     entries.length === 0 ? [] : [entries[first]!, ...entries.filter((_, i) => i !== first)]
   return ordered.map(([key, value]) => `${key}=${value}`)
+}
+
+/** The run's page with the function selected (`line` as that run has it). */
+export function runFunctionUrl(runId: string, fn: SeriesFunctionRef): string {
+  return `/runs/${encodeURIComponent(runId)}?v=2&fn=${encodeURIComponent(functionKey(fn))}`
+}
+
+/** The two runs compared, with the function selected (as the later run has it). */
+export function compareFunctionUrl(before: string, after: string, fn: SeriesFunctionRef): string {
+  const ids = `${encodeURIComponent(before)}/${encodeURIComponent(after)}`
+  return `/compare/${ids}?v=2&fn=${encodeURIComponent(functionKey(fn))}`
 }

@@ -126,7 +126,7 @@ describe('flagSeries', () => {
     expect(flags.slice(5, 8).map((p) => p.flag)).toEqual([null, null, null])
     expect(flags[8]).toEqual({ flag: 'slower', baseline: expect.closeTo(1.0, 2) })
     expect(flags.at(-1)!.flag).toBeNull()
-    expect(latestChange(flags, 20)).toBe(8)
+    expect(latestChange(flags, values, 20)).toBe(8)
   })
 
   it('flags a drop as faster', () => {
@@ -165,7 +165,26 @@ describe('flagSeries', () => {
   it('latestChange finds nothing outside the scanned runs', () => {
     const values = [...steady, 3, 3, 3, 3, 3, 3, 3, 3]
     const flags = flagSeries(values, totals(values))
-    expect(latestChange(flags, 20)).toBe(8)
-    expect(latestChange(flags, 3)).toBeNull()
+    expect(latestChange(flags, values, 20)).toBe(8)
+    expect(latestChange(flags, values, 3)).toBeNull()
+  })
+
+  it('latestChange is not moved by one noisy run inside the step', () => {
+    const values = [...steady, 3, 3, 3, 3, 3]
+    const runTotals = totals(values)
+    // Run 10 was slower as a whole: its share did not rise, so it is not flagged itself.
+    runTotals[9] = 15
+    const flags = flagSeries(values, runTotals)
+    expect(flags.slice(8).map((p) => p.flag)).toEqual([
+      'slower',
+      null,
+      'slower',
+      'slower',
+      'slower',
+    ])
+    expect(latestChange(flags, values, 20)).toBe(8)
+    // A run back at the old level does end the streak.
+    const back = [...steady, 3, 1, 3, 3, 3]
+    expect(latestChange(flagSeries(back, totals(back)), back, 20)).toBe(10)
   })
 })

@@ -238,18 +238,33 @@ export function flagSeries(
 /**
  * The most recent change point among the last `scan` points: the first flagged point of the
  * latest streak of points flagged in one direction (a step up flags the points after it too,
- * until the band has moved). Null when none of them is flagged.
+ * until the band has moved). One noisy run inside the streak (unflagged, yet on the streak's
+ * side of its band's middle) does not end it. Null when none of them is flagged.
  */
-export function latestChange(points: readonly FlaggedPoint[], scan: number): number | null {
+export function latestChange(
+  points: readonly FlaggedPoint[],
+  values: readonly (number | null)[],
+  scan: number,
+): number | null {
   const from = Math.max(0, points.length - scan)
   for (let i = points.length - 1; i >= from; i--) {
     const flag = points[i]!.flag
     if (flag === null) continue
+    const sameSide = (j: number) => {
+      const { baseline } = points[j]!
+      const value = values[j]
+      if (baseline === null || value === null || value === undefined) return false
+      return flag === 'slower' ? value > baseline : value < baseline
+    }
     let start = i
     for (let j = i - 1; j >= from; j--) {
-      const earlier = points[j]!.flag
-      if (earlier === flag) start = j
-      else if (earlier !== null || points[j]!.baseline !== null) break
+      const earlier = points[j]!
+      if (earlier.flag === flag) start = j
+      else if (earlier.flag === null && earlier.baseline === null)
+        continue // absent
+      else if (earlier.flag === null && sameSide(j) && j > from && points[j - 1]!.flag === flag)
+        continue // one noisy run between two flagged ones
+      else break
     }
     return start
   }

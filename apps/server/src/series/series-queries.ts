@@ -39,6 +39,8 @@ export interface SeriesLabel {
 
 /** The most changes `/api/series/changes` answers. */
 export const MAX_CHANGES = 100
+/** How many series' changes are kept: each is at most MAX_CHANGES entries. */
+const CHANGES_KEPT = 32
 
 type SeriesEntry = { run: Run; root: string }
 
@@ -71,6 +73,8 @@ interface ChangeContext {
 export class SeriesQueries {
   readonly #store: RunStore
   readonly #ancestorsOf: AncestorsOf
+  /** Recent answers of `changes` (at most CHANGES_KEPT, least recently used out), by window. */
+  readonly #changesCache = new Map<string, SeriesChange[]>()
 
   constructor(store: RunStore, ancestorsOf: AncestorsOf) {
     this.#store = store
@@ -125,6 +129,28 @@ export class SeriesQueries {
     // The scanned runs, and the runs before them that make their bands.
     const window = runs.slice(-(CHANGE_SCAN_RUNS + BAND_RUNS))
     const scanned = Math.min(CHANGE_SCAN_RUNS, window.length)
+    // The answer depends only on the window's runs (their rows never change) and the names
+    // it repeats; a run not indexed yet (root '', see the backfill) may still gain rows.
+    const cacheKey = window.every(({ root }) => root !== '')
+      ? JSON.stringify(window.map(({ run }) => [run.id, run.name]))
+      : null
+    const cached = cacheKey === null ? undefined : this.#changesCache.get(cacheKey)
+    if (cached !== undefined) {
+      this.#changesCache.delete(cacheKey!)
+      this.#changesCache.set(cacheKey!, cached)
+      return { label, order, runCount: runs.length, scanned, changes: cached, truncated }
+    }
+    const changes = await this.#findChanges(window, scanned)
+    if (cacheKey !== null) {
+      this.#changesCache.set(cacheKey, changes)
+      if (this.#changesCache.size > CHANGES_KEPT) {
+        this.#changesCache.delete(this.#changesCache.keys().next().value!)
+      }
+    }
+    return { label, order, runCount: runs.length, scanned, changes, truncated }
+  }
+
+  async #findChanges(window: SeriesEntry[], scanned: number): Promise<SeriesChange[]> {
     const rows = await this.#store.readSeriesRows(
       window.map(({ run }) => run.id),
       null,
@@ -139,7 +165,7 @@ export class SeriesQueries {
     for (const [identity, values] of series) {
       if (!mayChange(values.tottime, floor)) continue
       const flags = flagSeries(values.tottime, totals)
-      const at = latestChange(flags, scanned)
+      const at = latestChange(flags, values.tottime, scanned)
       if (at !== null) found.push({ identity, at, flags })
     }
     found.sort(
@@ -190,7 +216,7 @@ export class SeriesQueries {
       }
     }
     changes.sort((a, b) => Math.abs(b.tottime.change) - Math.abs(a.tottime.change))
-    return { label, order, runCount: runs.length, scanned, changes, truncated }
+    return changes
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { SeriesChange, SeriesChanges } from '@profhub/api'
 import { formatDuration } from '@profhub/profile'
 import { displayText } from '../../display-text.ts'
-import { seriesFunctionUrl } from '../../series-url.ts'
+import { compareFunctionUrl, runFunctionUrl, seriesFunctionUrl } from '../../series-url.ts'
 import { Link } from '../common/Link.tsx'
 import { FunctionTitle } from './FunctionTitle.tsx'
 import { formatPercent, functionParts, shortCommit } from './series-text.ts'
@@ -56,10 +56,7 @@ function Change({ change, label }: { change: SeriesChange; label: string }) {
         </span>
         <span>
           at{' '}
-          <Link
-            href={`/runs/${encodeURIComponent(change.runId)}`}
-            title={displayText(change.runName)}
-          >
+          <Link href={runFunctionUrl(change.runId, change)} title={displayText(change.runName)}>
             {commit !== null ? (
               <>
                 commit <code>{displayText(commit)}</code>
@@ -72,6 +69,11 @@ function Change({ change, label }: { change: SeriesChange; label: string }) {
         <span className={styles.muted}>
           run total {formatDuration(runTotal.before)} → {formatDuration(runTotal.after)}
         </span>
+        {change.previousRunId !== null && (
+          <Link href={compareFunctionUrl(change.previousRunId, change.runId, change)}>
+            Compare with the run before
+          </Link>
+        )}
       </p>
       {change.callers.length > 0 && (
         <ul className={styles.callers} aria-label={`Grew through ${displayText(name)}`}>

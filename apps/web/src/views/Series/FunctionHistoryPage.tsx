@@ -3,7 +3,7 @@ import { formatDuration } from '@profhub/profile'
 import { getSeriesFunction } from '../../api.ts'
 import { displayText } from '../../display-text.ts'
 import { formatAbsoluteTime } from '../../format.ts'
-import { seriesUrl, type SeriesFunctionRef } from '../../series-url.ts'
+import { runFunctionUrl, seriesUrl, type SeriesFunctionRef } from '../../series-url.ts'
 import { Link } from '../common/Link.tsx'
 import { useDocumentTitle } from '../common/use-document-title.ts'
 import { FunctionTitle } from './FunctionTitle.tsx'
@@ -72,6 +72,15 @@ function History({ label, fn }: { label: string; fn: SeriesFunctionRef }) {
           No runs are labelled <bdi>{displayText(label)}</bdi>.
         </p>
       )}
+      {history.status === 'ready' &&
+        history.data.points.length > 0 &&
+        history.data.points.every((point) => !point.found) && (
+          <p role="status" className={styles.empty}>
+            No run of this series has <bdi>{displayText(fn.name)}</bdi> in{' '}
+            <bdi>{displayText(fn.file)}</bdi>: check the function, or open History from a run of the
+            series.
+          </p>
+        )}
       {history.status === 'ready' && history.data.points.length > 0 && (
         <>
           <HistoryChart history={history.data} />
@@ -167,7 +176,7 @@ function HistoryTable({ history }: { history: SeriesFunction }) {
             <th scope="col" className={styles.number}>
               of run total
             </th>
-            <th scope="col">Change</th>
+            <th scope="col">vs. the runs before</th>
           </tr>
         </thead>
         <tbody>
@@ -179,7 +188,13 @@ function HistoryTable({ history }: { history: SeriesFunction }) {
               <tr key={point.runId} className={point.found ? undefined : styles.absentRow}>
                 <td className={styles.number}>{i + 1}</td>
                 <td className={styles.runCell}>
-                  <Link href={`/runs/${encodeURIComponent(point.runId)}`}>
+                  <Link
+                    href={
+                      point.found && point.line !== null
+                        ? runFunctionUrl(point.runId, { ...fn, line: point.line })
+                        : `/runs/${encodeURIComponent(point.runId)}`
+                    }
+                  >
                     <bdi>{displayText(point.name)}</bdi>
                   </Link>
                   {moved && <span className={styles.muted}> (line {point.line})</span>}

@@ -28,7 +28,7 @@ export function HistoryLink({
       >
         History
       </Link>
-      {choices.length > 1 && <SeriesMenu choices={choices} fn={fn} />}
+      {choices.length > 1 && <SeriesMenu choices={choices.slice(1)} fn={fn} />}
     </span>
   )
 }

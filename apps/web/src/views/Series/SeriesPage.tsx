@@ -72,11 +72,19 @@ export function SeriesPage({ label }: { label: string }) {
 
 function SeriesFacts({ series }: { series: Series }) {
   const count = series.runs.length
+  // The server orders by commit time only when every run has one: say which runs stop it.
+  const undated = series.runs.filter((run) =>
+    Number.isNaN(Date.parse(run.labels?.['commit-time'] ?? '')),
+  ).length
   return (
     <span>
       {count} {count === 1 ? 'run' : 'runs'}
       {series.truncated && ' (the most recent; older runs left out)'}, ordered by{' '}
-      {series.order === 'commit-time' ? 'commit time' : 'upload time'}.{' '}
+      {series.order === 'commit-time' ? 'commit time' : 'upload time'}
+      {series.order === 'created' &&
+        undated < count &&
+        ` (${undated} of ${count} runs have no commit-time label)`}
+      .{' '}
     </span>
   )
 }
