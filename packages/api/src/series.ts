@@ -9,7 +9,8 @@ import { RunLabelsSchema, RunSummarySchema } from './runs.ts'
 export const MAX_SERIES_RUNS = 1000
 export const DEFAULT_SERIES_RUNS = 500
 
-const SeriesLabel = Type.String({ minLength: 1, maxLength: 600 })
+// No minLength: an empty label gets the label checker's message ("has no ="), not the validator's.
+const SeriesLabel = Type.String({ maxLength: 600 })
 const SeriesLimit = Type.Integer({
   minimum: 2,
   maximum: MAX_SERIES_RUNS,

@@ -17,6 +17,9 @@ const ENDPOINTS = [
   'GET /api/runs/{id}/export/{format}',
   'GET /api/runs/{id}/memory',
   'GET /api/runs/{id}/source',
+  'GET /api/series',
+  'GET /api/series/function',
+  'GET /api/series/changes',
   'GET /profhub.py',
 ]
 
@@ -61,6 +64,10 @@ describe('API docs', () => {
     ])
     const list = document.paths['/api/runs']!.get!
     expect(list.parameters?.map((p) => p.name)).toContain('label')
+    const history = document.paths['/api/series/function']!.get!
+    expect(history.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual(
+      ['query:file', 'query:label', 'query:limit', 'query:line', 'query:name'].sort(),
+    )
   })
 
   it('serves a browsable page at /api/docs', async () => {

@@ -93,6 +93,7 @@ export default fp(
         tags: [
           { name: 'runs', description: 'Uploaded profiles' },
           { name: 'exports', description: 'A run in other formats' },
+          { name: 'series', description: 'Runs that share a label, and one function across them' },
           { name: 'server', description: 'Health, the Python client' },
         ],
       },

@@ -11,11 +11,19 @@ export function RunTooltip({
   run: { name: string; createdAt: string; labels?: Record<string, string>; note: string }
   rows: [string, ReactNode][]
 }) {
-  const labels = Object.entries(run.labels ?? {})
+  // The commit's time when the run has one (what a series is ordered by), else the upload's.
+  const committed = formatAbsoluteTime(run.labels?.['commit-time'] ?? '')
+  const labels = Object.entries(run.labels ?? {}).filter(
+    ([key]) => committed === '' || key !== 'commit-time',
+  )
   return (
     <>
       <bdi className={styles.tipName}>{displayText(run.name)}</bdi>
-      <span className={styles.tipMuted}>{formatAbsoluteTime(run.createdAt)}</span>
+      <span className={styles.tipMuted}>
+        {committed !== ''
+          ? `committed ${committed}`
+          : `uploaded ${formatAbsoluteTime(run.createdAt)}`}
+      </span>
       {labels.map(([key, value]) => (
         <bdi key={key} className={styles.tipMuted}>
           {displayText(`${key}=${value}`)}
