@@ -24,6 +24,8 @@
  * moves every function's time but no function's share, and is not a regression of each of them.
  */
 
+import { parseRootedPath } from './path-roots.ts'
+
 export const BAND_RUNS = 10
 export const MIN_BAND_RUNS = 5
 /** How many of a series' latest runs `/api/series/changes` looks for changes in. */
@@ -33,27 +35,9 @@ const RELATIVE_FLOOR = 0.1
 const TOTAL_FLOOR = 0.005
 
 const ADDRESS = / at 0x[0-9a-f]+/gi
-const SITE_MARKERS = ['/site-packages/', '/dist-packages/']
-const STDLIB = /\/lib(?:64)?\/python\d+\.\d+t?\//g
 
 const slashes = (file: string) => (file.includes('\\') ? file.replace(/\\/g, '/') : file)
 const isAbsolute = (path: string) => path.startsWith('/') || /^[A-Za-z]:\//.test(path)
-
-/** The path below site-packages or the standard library, or null. */
-function rootedKey(path: string): [string, string] | null {
-  let site = -1
-  let marker = ''
-  for (const m of SITE_MARKERS) {
-    const at = path.lastIndexOf(m)
-    if (at > site) [site, marker] = [at, m]
-  }
-  if (site !== -1) return ['site-packages', path.slice(site + marker.length)]
-  if (!path.includes('/python')) return null
-  let last: RegExpExecArray | null = null
-  STDLIB.lastIndex = 0
-  for (let m = STDLIB.exec(path); m; m = STDLIB.exec(path)) last = m
-  return last ? ['stdlib', path.slice(last.index + last[0].length)] : null
-}
 
 /**
  * The run's project root: the deepest folder (ending in `/`) that holds at least 90 % of its
@@ -65,7 +49,7 @@ export function seriesProjectRoot(files: Iterable<string>): string {
   let total = 0
   for (const file of new Set(files)) {
     const path = slashes(file)
-    if (!isAbsolute(path) || rootedKey(path) !== null) continue
+    if (!isAbsolute(path) || parseRootedPath(path) !== null) continue
     total += 1
     // Every folder above the file: /a/, /a/b/, …
     for (let at = path.indexOf('/', 1); at !== -1; at = path.indexOf('/', at + 1)) {
@@ -84,8 +68,9 @@ export function seriesProjectRoot(files: Iterable<string>): string {
 export function seriesKeyOf(file: string, name: string, projectRoot: string): string {
   const bareName = name.includes(' at 0x') ? name.replace(ADDRESS, '') : name
   const path = slashes(file)
-  const rooted = rootedKey(path)
-  if (rooted !== null) return JSON.stringify([rooted[0], rooted[1], bareName])
+  // Compare's roots (path-roots.ts), the version left out: any Python's standard library.
+  const rooted = parseRootedPath(path)
+  if (rooted !== null) return JSON.stringify([rooted.root, rooted.rest, bareName])
   if (projectRoot !== '' && path.startsWith(projectRoot)) {
     return JSON.stringify(['project', path.slice(projectRoot.length), bareName])
   }
@@ -180,7 +165,9 @@ export interface FlaggedPoint {
   baseline: number | null
 }
 
-const median = (values: readonly number[]) => {
+/** The middle of `values` (the mean of the two middle ones for an even count). */
+export const median = (values: readonly number[]) => {
+  if (values.length === 0) return 0
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2

@@ -12,6 +12,7 @@ import {
   CHANGE_SCAN_RUNS,
   flagSeries,
   latestChange,
+  median,
   pickSeriesRow,
   seriesKeyOf,
   type FlaggedPoint,
@@ -381,13 +382,6 @@ function bandMiddle(values: readonly (number | null)[], at: number): number {
     .filter((v): v is number => v !== null)
     .slice(-BAND_RUNS)
   return band.length === 0 ? 0 : median(band)
-}
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
