@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { mkdir, readdir, rm, stat } from 'node:fs/promises'
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { FastifyRequest } from 'fastify'
@@ -86,6 +85,9 @@ export async function receiveUpload(
         if (files.length === MAX_FILES_PER_UPLOAD) throw tooManyFiles()
         const tempPath = path.join(uploadDir, `${randomBytes(12).toString('hex')}.upload`)
         tempPaths.push(tempPath)
+        // Created before the bytes flow, so that a body cut off in the middle cannot leave the
+        // file behind: a stream that opens its own file may create it after the clean-up below.
+        const handle = await open(tempPath, 'wx')
         let overTotal = false
         await pipeline(
           part.file,
@@ -98,7 +100,7 @@ export async function receiveUpload(
               else yield chunk
             }
           },
-          createWriteStream(tempPath, { flags: 'wx' }),
+          handle.createWriteStream(),
         )
         // busboy's per-file limit stops the stream rather than failing it: only this flag tells.
         if (part.file.truncated || overTotal) throw tooLarge(maxUploadMb, files.length > 0)
