@@ -8,10 +8,13 @@
  * prints them anyway, marked.
  * Then a series of `--series-runs` runs of 20k functions each (lib/series.ts) and its queries.
  * Options: --sizes 1000,20000,100000  --repeat 5  --port 43190  --series-runs 500  --force.
+ * `--anchors [--snakeviz DIR]` measures instead profhub's first view beside snakeviz and
+ * speedscope on the same profiles, in one browser (lib/anchors.ts; sizes 1000,5000,20000,50000).
  */
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
+import { runAnchors } from './lib/anchors.ts'
 import { measureComparePage } from './lib/compare-page.ts'
 import { measureFirstView } from './lib/first-view.ts'
 import { formatQuietness, MachineWatch, tooBusy } from './lib/machine.ts'
@@ -31,15 +34,30 @@ import { kb, mb, median, ms, printTable, repeat, spread } from './lib/stats.ts'
 
 const { values } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '1000,20000,100000' },
+    sizes: { type: 'string' },
     repeat: { type: 'string', default: '5' },
     port: { type: 'string', default: '43190' },
     'series-runs': { type: 'string', default: '500' },
     force: { type: 'boolean', default: false },
+    anchors: { type: 'boolean', default: false },
+    snakeviz: { type: 'string' },
   },
 })
-const sizes = values.sizes.split(',').map(Number)
+const sizes = (values.sizes ?? (values.anchors ? '1000,5000,20000,50000' : '1000,20000,100000'))
+  .split(',')
+  .map(Number)
 const times = Number(values.repeat)
+if (values.anchors) {
+  if (!values.force) await MachineWatch.settle(180, (text) => process.stderr.write(`${text}\n`))
+  process.exitCode = await runAnchors({
+    sizes,
+    times,
+    port: Number(values.port),
+    snakeviz: values.snakeviz ?? null,
+    log: (text) => process.stderr.write(`${text}\n`),
+  })
+  process.exit()
+}
 const files = sizes.map(generatedProfile)
 const SERIES_FUNCTIONS = 20_000
 

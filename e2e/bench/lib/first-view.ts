@@ -9,7 +9,7 @@
  * "The frame after" is one requestAnimationFrame and a message-channel task: the paint that
  * shows the change is counted.
  */
-import type { Browser } from '@playwright/test'
+import type { Browser, Page } from '@playwright/test'
 
 export interface FirstView {
   firstView: number
@@ -108,23 +108,58 @@ function armClick(): { x: number; y: number } {
   return { x: box.left + box.width / 2 + d, y: box.top + box.height / 2 - d }
 }
 
+/** snakeviz takes about a second per thousand functions to show anything. */
+const READY_TIMEOUT_MS = 300_000
+
+/** A fresh context whose pages keep, from their start, when `drawn` (its source) first held. */
+async function probedPage(browser: Browser, drawn: string) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+  })
+  // tsx (esbuild) names functions with a `__name` helper that the page does not have.
+  await context.addInitScript({ content: 'globalThis.__name = (f) => f' })
+  await context.addInitScript({ content: `(${installFirstViewProbe.toString()})(${drawn})` })
+  return { context, page: await context.newPage() }
+}
+
+const firstViewOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { profhubFirstView: Promise<number> }).profhubFirstView)
+
+/**
+ * Any page's first view: navigation start → the frame after `ready` (a JavaScript expression,
+ * evaluated in the page every frame) first holds. For the other viewers of `--anchors`.
+ */
+export async function measureReady(browser: Browser, url: string, ready: string): Promise<number> {
+  const { context, page } = await probedPage(browser, `() => (${ready})`)
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await page.goto(url, { waitUntil: 'commit', timeout: READY_TIMEOUT_MS })
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${url} was not ready within ${READY_TIMEOUT_MS / 1000} s`)),
+        READY_TIMEOUT_MS,
+      )
+    })
+    return await Promise.race([firstViewOf(page), timedOut])
+  } finally {
+    clearTimeout(timer)
+    await context.close()
+  }
+}
+
+/** `click: false` measures the first view only (firstClick is then NaN). */
 export async function measureFirstView(
   browser: Browser,
   origin: string,
   url: string,
+  { click = true } = {},
 ): Promise<FirstView> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-  // tsx (esbuild) names functions with a `__name` helper that the page does not have.
-  await context.addInitScript({ content: 'globalThis.__name = (f) => f' })
-  await context.addInitScript({
-    content: `(${installFirstViewProbe.toString()})(${chartDrawn.toString()})`,
-  })
+  const { context, page } = await probedPage(browser, chartDrawn.toString())
   try {
-    const page = await context.newPage()
     await page.goto(`${origin}${url}`, { waitUntil: 'commit' })
-    const firstView = await page.evaluate(
-      () => (window as unknown as { profhubFirstView: Promise<number> }).profhubFirstView,
-    )
+    const firstView = await firstViewOf(page)
+    if (!click) return { firstView, firstClick: NaN }
     // As a person would: a moment to look before the first click.
     await page.waitForTimeout(300)
     const target = await page.evaluate(armClick)
