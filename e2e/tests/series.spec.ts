@@ -41,7 +41,10 @@ test('a series names the function that got slower, and its history shows where',
   const runs = await uploadSeries(request, project)
   const slowRun = runs[FIRST_SLOW - 1]!
 
-  await page.goto(`/series?label=${encodeURIComponent(project)}`)
+  // From the run list filtered by the label, one click to the series.
+  await page.goto(`/?label=${encodeURIComponent(project)}`)
+  await page.getByRole('link', { name: 'Show as a series' }).click()
+  await expect(page).toHaveURL(new RegExp(`/series\\?label=${encodeURIComponent(project)}$`))
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Series ${project}`)
   await expect(
     page.getByRole('figure', { name: 'Total time of each run' }).getByRole('link'),

@@ -57,7 +57,7 @@ export function LabelChips({
 
 /**
  * The list's label filters: each active one with a button to remove it, and a field to add one
- * (`KEY=VALUE`, Enter).
+ * (`KEY=VALUE`, Enter). With one label, a link to its series.
  */
 export function LabelFilters({
   labels,
@@ -106,6 +106,12 @@ export function LabelFilters({
           </span>
         </button>
       ))}
+      {labels.length === 1 && (
+        // One label is a series: its runs in order, and what changed between them.
+        <Link className={styles.seriesLink} href={seriesUrl(labels[0]!)}>
+          Show as a series
+        </Link>
+      )}
       {error !== null && (
         <span role="alert" className={styles.error}>
           {error}
