@@ -39,7 +39,7 @@ export function CompareHeader({
           <NameText text={after.name} className={styles.titleName} />
         </h1>
         <div className={styles.actions}>
-          <button type="button" className={styles.smallButton} onClick={swap}>
+          <button type="button" className={common.smallButton} onClick={swap}>
             Swap
           </button>
           <CopyLinkButton />

@@ -5,6 +5,7 @@ import { displayText } from '../../display-text.ts'
 import { navigate } from '../../navigation.ts'
 import { defaultCompareState, urlFromViewState } from '../../url-state.ts'
 import { RelativeTime } from '../common/RelativeTime.tsx'
+import common from '../common/common.module.css'
 import styles from './Compare.module.css'
 import comboStyles from './CompareWith.module.css'
 import { SEARCH_LIMIT, useRunSearch } from './use-run-search.ts'
@@ -161,13 +162,13 @@ export function CompareWith({ runId }: { runId: string }) {
       {needsToken ? (
         <button
           type="button"
-          className={styles.smallButton}
+          className={common.smallButton}
           onClick={() => void loadRunList({ askToken: true }).then(retry)}
         >
           Enter access token
         </button>
       ) : (
-        <button type="submit" className={styles.smallButton} disabled={chosen === null}>
+        <button type="submit" className={common.smallButton} disabled={chosen === null}>
           Compare
         </button>
       )}

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react'
+import common from '../common/common.module.css'
 import styles from './Compare.module.css'
 
 const SHOWN_MS = 4000
@@ -41,7 +42,7 @@ export function CopyLinkButton({ className }: { className?: string }) {
 
   return (
     <span className={`${styles.copyLink} ${className ?? ''}`}>
-      <button type="button" className={styles.smallButton} onClick={copy}>
+      <button type="button" className={common.smallButton} onClick={copy}>
         Copy link
       </button>
       {outcome?.kind === 'manual' && (

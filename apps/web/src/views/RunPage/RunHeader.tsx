@@ -133,7 +133,7 @@ function RunName({ run }: { run: Run }) {
         <h1 className={styles.name}>
           <NameText text={run.name} />
         </h1>
-        <button ref={renameButton} type="button" className={styles.smallButton} onClick={start}>
+        <button ref={renameButton} type="button" className={common.smallButton} onClick={start}>
           Rename
         </button>
       </div>
@@ -153,10 +153,10 @@ function RunName({ run }: { run: Run }) {
         aria-describedby={error !== null ? 'rename-error' : undefined}
         disabled={saving}
       />
-      <button type="submit" className={styles.smallButton} disabled={saving}>
+      <button type="submit" className={common.smallButton} disabled={saving}>
         Save
       </button>
-      <button type="button" className={styles.smallButton} onClick={stop} disabled={saving}>
+      <button type="button" className={common.smallButton} onClick={stop} disabled={saving}>
         Cancel
       </button>
       {error !== null && (
