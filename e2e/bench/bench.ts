@@ -14,6 +14,7 @@
 import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { chromium } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts'
 import { runAnchors } from './lib/anchors.ts'
 import { measureComparePage } from './lib/compare-page.ts'
 import { measureFirstView } from './lib/first-view.ts'
@@ -73,13 +74,8 @@ for (let i = 0; i < Math.max(times, 5); i++) {
 }
 const server = await startServer(Number(values.port))
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-  ],
+  executablePath: CHROMIUM_PATH,
+  args: CHROMIUM_ARGS,
 })
 try {
   const calibration = { node: calibrationLoop(), chromium: await calibrateBrowser(browser) }

@@ -20,6 +20,7 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize, resolve } from 'node:path'
 import { chromium, type Browser } from '@playwright/test'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium.ts'
 import { measureFirstView, measureReady } from './first-view.ts'
 import { timedUpload } from './ingest.ts'
 import { formatQuietness, MachineWatch, tooBusy } from './machine.ts'
@@ -38,16 +39,9 @@ const SPEEDSCOPE_SITE = join(
   'dist',
   'release',
 )
-/** The flags of the viewers' comparison: nothing but the loopback resolves. */
+/** The tests' flags, and nothing but the loopback resolves. */
 export const ANCHOR_CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
+  ...CHROMIUM_ARGS,
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
 ]
 
@@ -191,7 +185,7 @@ export async function runAnchors(options: AnchorOptions): Promise<number> {
     ? await startSnakeviz(options.snakeviz, options.port + 1, join(CACHE, 'profiles'))
     : null
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: ANCHOR_CHROMIUM_ARGS,
   })
   try {

@@ -23,6 +23,7 @@ import {
   UploadStatus,
   useWindowFileDrop,
 } from './Upload.tsx'
+import common from '../common/common.module.css'
 import styles from './RunList.module.css'
 
 /** How long typing pauses before the search goes to the server. */
@@ -63,7 +64,7 @@ export function RunList() {
           <CompareBar />
         </div>
         {list.status === 'error' && list.runs.length === 0 ? (
-          <div role="alert" className={styles.error}>
+          <div role="alert" className={common.errorBox}>
             Could not load the runs. {list.error?.message}{' '}
             <button type="button" onClick={() => void loadRuns()}>
               {/* Cancelled the token prompt: this opens it again. */}
@@ -94,7 +95,7 @@ export function RunList() {
           <>
             <RunTable runs={list.runs} />
             {list.error && (
-              <p role="alert" className={styles.error}>
+              <p role="alert" className={common.errorBox}>
                 {list.error.message}
               </p>
             )}

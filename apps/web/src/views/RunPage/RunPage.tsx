@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../common/use-document-title.ts'
 import { RunNotFound } from '../NotFound/NotFound.tsx'
 import { RunHeader } from './RunHeader.tsx'
 import { RunViews } from './RunViews.tsx'
+import common from '../common/common.module.css'
 import styles from './RunPage.module.css'
 
 /** `/runs/<id>`: loads the run and its profile (in parallel), then shows them. */
@@ -30,7 +31,7 @@ export function RunPage({ view }: { view: RunViewState }) {
   if (error) {
     return (
       <Shell title="Error">
-        <div role="alert" className={styles.error}>
+        <div role="alert" className={common.errorBox}>
           <p>Could not open this run. {error.message}</p>
           <button type="button" onClick={() => ensureRunLoaded(id, { retry: true })}>
             Try again

@@ -12,6 +12,7 @@ import { SeriesChart, type SeriesChartPoint } from './SeriesChart.tsx'
 import { LoadError, runAxisTitle, SeriesShell } from './SeriesPage.tsx'
 import { functionParts, historyCells, shortCommit } from './series-text.ts'
 import { useLoaded } from './use-loaded.ts'
+import common from '../common/common.module.css'
 import styles from './Series.module.css'
 
 /**
@@ -30,7 +31,7 @@ export function FunctionHistoryPage({
     return (
       <SeriesShell>
         <h1 className={styles.title}>Function history</h1>
-        <p role="alert" className={styles.error}>
+        <p role="alert" className={common.errorBox}>
           This link does not name a whole function: it needs its file, line and name.
         </p>
       </SeriesShell>

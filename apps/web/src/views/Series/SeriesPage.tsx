@@ -11,6 +11,7 @@ import { ChangesList } from './ChangesList.tsx'
 import { RunTooltip } from './RunTooltip.tsx'
 import { SeriesChart } from './SeriesChart.tsx'
 import { useLoaded } from './use-loaded.ts'
+import common from '../common/common.module.css'
 import styles from './Series.module.css'
 
 /** What the x axis of a series' charts counts. */
@@ -137,7 +138,7 @@ export function LoadError({
   onRetry: () => void
 }) {
   return (
-    <div role="alert" className={styles.error}>
+    <div role="alert" className={common.errorBox}>
       <p>
         Could not load {what}. {message}
       </p>
