@@ -1,4 +1,3 @@
-import pg from 'pg'
 import { afterAll } from 'vitest'
 import type { BlobStore } from '../../src/runs/blob-store.ts'
 import { PgBlobs } from '../../src/runs/pg-blobs.ts'
@@ -7,6 +6,7 @@ import { createS3Client, S3Blobs } from '../../src/runs/s3-blobs.ts'
 import type { ObjectStorageConfig } from '../../src/plugins/app/config.ts'
 import {
   createDatabase,
+  testPool,
   dropDatabase,
   stopOwnPostgres,
   testPostgresUrl,
@@ -51,7 +51,7 @@ export const postgresBlobs = {
   name: 'PgBlobs (PostgreSQL)',
   async create(): Promise<TestBlobs> {
     const url = await createDatabase(await testPostgresUrl())
-    const pool = new pg.Pool({ connectionString: url })
+    const pool = testPool(url)
     await migratePg(pool)
     const blobs = new PgBlobs(pool)
     return {

@@ -18,6 +18,7 @@ import type { NewRun, RunStore } from '../../src/runs/run-store.ts'
 import { SqliteRunStore } from '../../src/runs/sqlite-run-store.ts'
 import {
   createDatabase,
+  testPool,
   dropDatabase,
   stopOwnPostgres,
   testPostgresUrl,
@@ -117,7 +118,7 @@ export interface Backend {
 /** A store's database for a test, dropped after it. */
 export async function testDatabase(): Promise<{ url: string; pool: pg.Pool }> {
   const url = await createDatabase(await testPostgresUrl())
-  const pool = new pg.Pool({ connectionString: url })
+  const pool = testPool(url)
   onTestFinished(async () => {
     await pool.end()
     await dropDatabase(url)
@@ -133,7 +134,7 @@ export async function openPgStore(
   url: string,
   blobs: (pool: pg.Pool) => BlobStore = (pool) => new PgBlobs(pool),
 ): Promise<PgRunStore> {
-  const pool = new pg.Pool({ connectionString: url })
+  const pool = testPool(url)
   const store = await PgRunStore.open(pool, blobs(pool), await storeOptions()).catch(
     async (error: unknown) => {
       await pool.end()
