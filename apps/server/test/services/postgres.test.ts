@@ -1,5 +1,13 @@
-import { expect, it } from 'vitest'
-import { createDatabase, dropDatabase, testPool, testPostgresUrl } from './postgres.ts'
+import { afterAll, expect, it } from 'vitest'
+import {
+  createDatabase,
+  dropDatabase,
+  stopOwnPostgres,
+  testPool,
+  testPostgresUrl,
+} from './postgres.ts'
+
+afterAll(stopOwnPostgres)
 
 it('a test pool outlives its database being dropped under it (57P01 on an idle connection)', async () => {
   const url = await createDatabase(await testPostgresUrl())
