@@ -212,7 +212,7 @@ export function UploadStatus() {
         </ul>
       )}
       {failed.length > 0 && (
-        <div role="alert" className={styles.alert}>
+        <div role="alert" className={`${common.errorBox} ${styles.alert}`}>
           <ul>
             {failed.map((u) => (
               <li key={u.id}>
