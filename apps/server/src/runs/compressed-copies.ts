@@ -125,10 +125,15 @@ async function compressInBackground(from: string, to: string): Promise<void> {
 
 /** Whether an Accept-Encoding header accepts brotli (`br`, not `br;q=0`). */
 export function acceptsBrotli(header: string | undefined): boolean {
+  return accepts(header, 'br')
+}
+
+/** Whether an Accept-Encoding header accepts `coding` (named, and not with `q=0`). */
+export function accepts(header: string | undefined, coding: 'br' | 'gzip'): boolean {
   if (header === undefined) return false
   return header.split(',').some((part) => {
-    const [coding, ...params] = part.split(';').map((s) => s.trim().toLowerCase())
-    if (coding !== 'br') return false
+    const [name, ...params] = part.split(';').map((s) => s.trim().toLowerCase())
+    if (name !== coding) return false
     const q = params.find((p) => p.startsWith('q='))
     return q === undefined || Number(q.slice(2)) > 0
   })

@@ -41,20 +41,31 @@ export class SqliteSeries {
    * cost one indexed lookup.
    */
   insertRows(runId: string, series: SeriesFunctions): void {
+    const keyIds = new Array<number>(series.keys.length)
+    this.insertRowRange(runId, series, keyIds, 0, series.keys.length)
+    this.insertPacked(runId, keyIds, series)
+  }
+
+  /**
+   * Rows `from` to `to` (excluded) of the run, their key ids written into `keyIds`: a step of
+   * `insertRows`, for a run whose rows are stored a transaction at a time before the run.
+   */
+  insertRowRange(
+    runId: string,
+    series: SeriesFunctions,
+    keyIds: number[],
+    from: number,
+    to: number,
+  ): void {
     const find = this.#statement('SELECT id FROM series_keys WHERE key = ?').pluck()
     const add = this.#statement('INSERT INTO series_keys (key) VALUES (?)')
     const insert = this.#statement(
       `INSERT INTO series_rows (key_id, run_id, line, ncalls, primitive_calls, tottime, cumtime)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
-    const ids = new Map<string, number>()
-    const keyIds = new Array<number>(series.keys.length)
-    for (const [i, key] of series.keys.entries()) {
-      let id = ids.get(key)
-      if (id === undefined) {
-        id = (find.get(key) as number | undefined) ?? Number(add.run(key).lastInsertRowid)
-        ids.set(key, id)
-      }
+    for (let i = from; i < to; i++) {
+      const key = series.keys[i]!
+      const id = (find.get(key) as number | undefined) ?? Number(add.run(key).lastInsertRowid)
       keyIds[i] = id
       insert.run(
         id,
@@ -66,10 +77,32 @@ export class SqliteSeries {
         series.cumtime[i],
       )
     }
-    this.#statement('INSERT INTO series_packed VALUES (?, ?)').run(
+  }
+
+  /**
+   * Marks a run whose rows are being stored before its `runs` row: an empty packed copy, which
+   * `insertPacked` fills in the run's own transaction. A marked run without a `runs` row (the
+   * server stopped, or the upload failed, in between) is one of `unfinishedRuns`.
+   */
+  markUnfinished(runId: string): void {
+    this.#statement("INSERT INTO series_packed VALUES (?, x'')").run(runId)
+  }
+
+  /** The run's packed copy of its rows (see `packSeriesColumns`). */
+  insertPacked(runId: string, keyIds: readonly number[], series: SeriesFunctions): void {
+    this.#statement('INSERT OR REPLACE INTO series_packed VALUES (?, ?)').run(
       runId,
       packSeriesColumns(keyIds, series),
     )
+  }
+
+  /** Runs whose rows were being stored when their upload ended without a `runs` row. */
+  unfinishedRuns(): string[] {
+    return this.#statement(
+      'SELECT run_id FROM series_packed WHERE run_id NOT IN (SELECT id FROM runs)',
+    )
+      .pluck()
+      .all() as string[]
   }
 
   /** Removes the run's rows and labels (the keys stay: other runs may share them). */

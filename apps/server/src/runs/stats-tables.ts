@@ -1,6 +1,6 @@
 import type { SourceBundle } from '@profhub/api'
 import type { StatsTable } from '../converter/stats-table.ts'
-import { ProfileCache } from './profile-cache.ts'
+import { BoundedCache } from './bounded-cache.ts'
 
 /** How a store reaches a run's table: whether its row exists, and a load of its document. */
 export interface StatsTableSource {
@@ -9,17 +9,20 @@ export interface StatsTableSource {
   load(id: string): Promise<StatsTable | null>
 }
 
+/** At most this many tables are kept, whatever their size. */
+const MAX_TABLES = 1024
+
 /**
  * The stats tables of a store's runs: cached (a run's profile never changes), one load shared
  * by concurrent requests, and never kept for a run deleted while its table was loading.
  */
 export class StatsTables {
-  readonly #cache: ProfileCache
+  readonly #cache: BoundedCache<StatsTable>
   readonly #source: StatsTableSource
   readonly #loading = new Map<string, Promise<StatsTable | null>>()
 
   constructor(cacheBytes: number, source: StatsTableSource) {
-    this.#cache = new ProfileCache(cacheBytes)
+    this.#cache = new BoundedCache((table) => table.bytes, cacheBytes, MAX_TABLES)
     this.#source = source
   }
 

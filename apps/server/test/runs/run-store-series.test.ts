@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises'
+import path from 'node:path'
 import { fixturePath } from '@profhub/fixtures'
 import {
   readProfileDocument,
@@ -6,6 +7,7 @@ import {
   type SeriesFunctions,
   type SeriesRow,
 } from '@profhub/profile'
+import Database from 'better-sqlite3'
 import { pino } from 'pino'
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 import { ProfileWorkers } from '../../src/converter/profile-workers.ts'
@@ -16,6 +18,7 @@ import {
   newRun,
   openPgStore,
   testDatabase,
+  testDir,
   type TestStorage,
 } from './run-store-backends.ts'
 
@@ -113,6 +116,32 @@ describe.each(backends)('RunStore series: $name', (backend) => {
     expect(await store.readSeriesRows([], null)).toEqual(new Map())
     expect(await store.readSeriesKeys([])).toEqual(new Map())
     expect(await store.listRunsWithoutSeries(10)).toEqual([])
+  })
+
+  it('stores a big run’s rows exactly, and those of another upload of it at the same time', async () => {
+    // 2,500 rows: the embedded store inserts them a thousand at a time (ROWS_PER_STEP), before
+    // the run's row. Some keys twice (one function name at two lines).
+    const count = 2500
+    const series: SeriesFunctions = {
+      root: '["path","big.py","<module>"]',
+      keys: Array.from({ length: count }, (_, i) => `["path","big.py","f${i % 2400}"]`),
+      line: Array.from({ length: count }, (_, i) => i),
+      ncalls: Array.from({ length: count }, (_, i) => i + 1),
+      primitiveCalls: Array.from({ length: count }, (_, i) => i + 1),
+      tottime: Array.from({ length: count }, (_, i) => i / 1000),
+      cumtime: Array.from({ length: count }, (_, i) => (2 * i) / 1000),
+    }
+    const upload = async () => ({ ...(await newRun(['recursion-py3.11'])), series })
+    const [one, two] = await Promise.all([
+      store.create(await upload()),
+      store.create(await upload()),
+    ])
+    const rows = await storedRows(store, [one.id, two.id])
+    expect(rows.get(one.id)).toEqual(rowsOf(series))
+    expect(rows.get(two.id)).toEqual(rowsOf(series))
+    const ids = await store.readSeriesRows([one.id, two.id], null)
+    expect(new Set(ids.get(one.id)!.keyIds).size).toBe(2400)
+    expect(new Set(ids.get(two.id)!.keyIds)).toEqual(new Set(ids.get(one.id)!.keyIds))
   })
 
   it('lists the runs of a label, the newest `limit` oldest first, with odd keys and values', async () => {
@@ -249,5 +278,40 @@ describe('PgRunStore series on its own', () => {
     const logged = lines.map((line) => JSON.parse(line))
     expect(logged.map((entry) => entry.runId)).toEqual(runs.map((run) => run.id))
     expect(logged.map((entry) => entry.level)).toEqual([30, 30])
+  })
+})
+
+describe('RunStore series: SQLite, an upload stopped between its rows and its run', () => {
+  it('leaves no rows after the next start, and keeps every stored run’s', async () => {
+    const storage = await backends.find((backend) => backend.name === 'SQLite')!.create()
+    const store = await storage.open()
+    const kept = await store.create(await newRun(['recursion-py3.11']))
+    await store.close()
+    // As a server stopped between two steps of an upload leaves it: the mark, some rows, no run.
+    const stopped = 'BBBBBBBBBBBBBBBBBBBBBB'
+    const file = path.join(testDir(), 'data', 'profhub.sqlite')
+    const count = (db: Database.Database, table: string) =>
+      db.prepare(`SELECT count(*) FROM ${table} WHERE run_id = ?`).pluck().get(stopped)
+    const db = new Database(file)
+    try {
+      db.prepare("INSERT INTO series_packed VALUES (?, x'')").run(stopped)
+      db.prepare(
+        `INSERT INTO series_rows SELECT key_id, ?, line, ncalls, primitive_calls, tottime, cumtime
+         FROM series_rows WHERE run_id = ?`,
+      ).run(stopped, kept.id)
+      expect(count(db, 'series_rows')).toBeGreaterThan(3)
+    } finally {
+      db.close()
+    }
+
+    const reopened = await storage.open()
+    const check = new Database(file, { readonly: true })
+    try {
+      expect([count(check, 'series_rows'), count(check, 'series_packed')]).toEqual([0, 0])
+    } finally {
+      check.close()
+    }
+    const rows = await storedRows(reopened, [kept.id])
+    expect(rows.get(kept.id)).toEqual(rowsOf(await goldenSeries('recursion-py3.11')))
   })
 })

@@ -66,7 +66,7 @@ export interface AppConfig {
   /** The Python interpreter that runs the shim. */
   python: string
   shimPath: string
-  /** The budget of the stats tables cache (`PROFILE_CACHE_MB`, default 200). */
+  /** The budget of the stats tables cache (`PROFILE_CACHE_MB`, default 200); answers kept as sent take up to a quarter more. */
   profileCacheBytes: number
   /** The built web app (`apps/web/dist`): static files and the SPA's index.html. */
   webDist: string

@@ -2,8 +2,6 @@ import {
   type FastifyPluginAsyncTypebox,
   TypeBoxValidatorCompiler,
 } from '@fastify/type-provider-typebox'
-import { Readable } from 'node:stream'
-import { constants as zlib } from 'node:zlib'
 import type { FastifyReply } from 'fastify'
 import { Type } from 'typebox'
 import {
@@ -29,22 +27,20 @@ import type { RunChanges } from '../../../runs/run-store.ts'
 import { LabelSet } from '../../../runs/labels.ts'
 import { exportRoutes } from './export.ts'
 import { extrasRoutes } from './extras.ts'
+import { answerEncoding, FAST_BROTLI, FAST_GZIP, KeptAnswers } from './kept-answers.ts'
 
 const DEFAULT_PAGE_SIZE = 50
 const DEFAULT_STATS_LIMIT = 100
-// Up to this many rows, an answer is written at once (under a millisecond); above, a piece at
-// a time (StatsTable.queryJson).
-const STATS_AT_ONCE_UP_TO = 500
+/** What the answers kept as sent (kept-answers.ts) may take, as a share of PROFILE_CACHE_MB. */
+const KEPT_ANSWERS_SHARE = 0.25
 /**
- * What the server compresses as it answers (big /stats answers, a profile whose brotli copy is
- * not made yet), at the fastest settings: brotli at quality 4 takes 0.4 s of CPU for a 4 MB
- * document, quality 1 a quarter of that for a fifth more bytes, and two cores under load have
- * none to spare.
+ * A profile whose brotli copy is not made yet, or asked for by a client that takes only gzip,
+ * is compressed as it is sent, at the settings /stats answers are (stats-answers.ts).
  */
 const FAST_COMPRESSION = {
   encodings: ['br', 'gzip'] as ['br', 'gzip'],
-  brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 1 } },
-  zlibOptions: { level: 1 },
+  brotliOptions: FAST_BROTLI,
+  zlibOptions: FAST_GZIP,
 }
 // A note of 10,000 characters, each escaped as \uXXXX in JSON, is 60 KB.
 const PATCH_BODY_LIMIT = 256 * 1024
@@ -53,6 +49,7 @@ const RunFileParamsSchema = Type.Object({ id: Type.String(), index: Type.String(
 
 const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const { runStore: store, config } = fastify
+  const keptAnswers = new KeptAnswers(config.profileCacheBytes * KEPT_ANSWERS_SHARE)
   await fastify.register(exportRoutes)
   await fastify.register(extrasRoutes)
 
@@ -135,25 +132,27 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         querystring: StatsQuerySchema,
         response: { 200: StatsSchema },
       },
-      compress: FAST_COMPRESSION,
+      // Compressed by KeptAnswers, once per answer kept.
+      compress: false,
     },
     async (request, reply) => {
-      const table = await store.readStatsTable(runIdOf(request.params))
+      const id = runIdOf(request.params)
+      const table = await store.readStatsTable(id)
       if (table === null) throw runNotFound()
       const { sort = 'cumtime', limit = DEFAULT_STATS_LIMIT, filter = '' } = request.query
-      // Sorted once per profile and key, filters' matches and rows' JSON kept (stats-table.ts):
-      // a walk and a slice here. The same JSON as the schema's serializer writes, from text
-      // the table keeps rather than from new objects.
-      const json = (reply as FastifyReply).type('application/json; charset=utf-8')
-      if (limit <= STATS_AT_ONCE_UP_TO) {
-        return json.send([...table.queryJson(sort, filter, limit, Infinity)].join(''))
-      }
-      // One piece per read: the next is made when the connection (or compression) wants it.
-      const pieces = Readable.from(table.queryJson(sort, filter, limit), {
-        objectMode: false,
-        highWaterMark: 1,
-      })
-      return json.send(pieces)
+      // Kept as sent (kept-answers.ts). Written from the table's sorted orders, filters'
+      // matches and rows' JSON (stats-table.ts): a walk and a slice, in pieces of 500 rows.
+      const answer = await keptAnswers.read(
+        id,
+        JSON.stringify([sort, filter, Math.min(limit, table.rowCount)]),
+        answerEncoding(request.headers['accept-encoding']),
+        () => table.queryJson(sort, filter, limit),
+      )
+      if (answer.encoding !== 'identity') reply.header('content-encoding', answer.encoding)
+      return (reply as FastifyReply)
+        .header('vary', 'accept-encoding')
+        .type('application/json; charset=utf-8')
+        .send(answer.body)
     },
   )
 
@@ -264,7 +263,9 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     params: RunParamsSchema,
   }
   fastify.delete('/:id', { schema: deleteSchema }, async (request, reply) => {
-    if (!(await store.delete(runIdOf(request.params)))) throw runNotFound()
+    const id = runIdOf(request.params)
+    if (!(await store.delete(id))) throw runNotFound()
+    keptAnswers.forget(id)
     return reply.code(204).send()
   })
 }

@@ -1,4 +1,4 @@
-import { brotliDecompressSync } from 'node:zlib'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { readSummary } from '@profhub/fixtures'
 import type { StatRow } from '@profhub/profile'
 import type { FastifyInstance } from 'fastify'
@@ -122,6 +122,15 @@ describe('GET /api/runs/:id/stats', () => {
     }
     expect(rows).toHaveLength(functionCount)
     expect(rows.reduce((sum, row) => sum + row.ncalls, 0)).toBe(totalCalls)
+
+    // A client that takes only gzip (Node's fetch, curl --compressed) gets the same rows.
+    const gzip = await app.inject({
+      url: `/api/runs/${id}/stats?limit=${functionCount}`,
+      headers: { 'accept-encoding': 'gzip, deflate' },
+    })
+    expect(gzip.headers['content-encoding']).toBe('gzip')
+    expect(gzip.headers.vary).toMatch(/accept-encoding/i)
+    expect(JSON.parse(gunzipSync(gzip.rawPayload).toString('utf8'))).toEqual({ rows })
   })
 
   it.each([

@@ -1,6 +1,6 @@
 import type { StatRow } from '@profhub/profile'
 import { describe, expect, it } from 'vitest'
-import { ProfileCache } from '../../src/runs/profile-cache.ts'
+import { BoundedCache } from '../../src/runs/bounded-cache.ts'
 import { buildStatsColumns, StatsTable } from '../../src/converter/stats-table.ts'
 
 function tableOfSize(functions: number): StatsTable {
@@ -18,9 +18,11 @@ function tableOfSize(functions: number): StatsTable {
   )
 }
 
-describe('ProfileCache', () => {
+const tableBytes = (table: StatsTable) => table.bytes
+
+describe('BoundedCache', () => {
   it('evicts the least recently used beyond its entry count', () => {
-    const cache = new ProfileCache(1e9, 2)
+    const cache = new BoundedCache(tableBytes, 1e9, 2)
     cache.set('a', tableOfSize(1))
     cache.set('b', tableOfSize(1))
     cache.get('a')
@@ -33,7 +35,7 @@ describe('ProfileCache', () => {
 
   it('evicts by estimated bytes, and never keeps a table bigger than the whole budget', () => {
     const six = tableOfSize(6)
-    const cache = new ProfileCache(six.bytes * 2 - 1)
+    const cache = new BoundedCache(tableBytes, six.bytes * 2 - 1)
     cache.set('a', six)
     cache.set('b', tableOfSize(6))
     expect(cache.bytes).toBe(six.bytes)
@@ -52,11 +54,24 @@ describe('ProfileCache', () => {
   })
 
   it('forgets a deleted run', () => {
-    const cache = new ProfileCache()
+    const cache = new BoundedCache(tableBytes, 1e9)
     cache.set('a', tableOfSize(1))
     cache.delete('a')
 
     expect(cache.get('a')).toBeUndefined()
     expect(cache.bytes).toBe(0)
+  })
+
+  it('drops every key with a prefix (all the kept answers of one run)', () => {
+    const cache = new BoundedCache((text: string) => text.length, 1e9)
+    cache.set('run1\ncumtime', 'aaaa')
+    cache.set('run1\nname', 'bb')
+    cache.set('run10\nname', 'c')
+    cache.deleteWhere('run1\n')
+
+    expect(cache.get('run1\ncumtime')).toBeUndefined()
+    expect(cache.get('run1\nname')).toBeUndefined()
+    expect(cache.get('run10\nname')).toBe('c')
+    expect(cache.bytes).toBe(1)
   })
 })
