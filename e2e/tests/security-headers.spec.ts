@@ -14,7 +14,8 @@ test('a run page works under a strict policy: no inline script, no eval', async 
   page,
   request,
 }) => {
-  // Big profiles are built in a Web Worker started from its own file (worker-src 'self').
+  // A big profile's bottom-up tree is built in a Web Worker started from its own file
+  // (worker-src 'self') when the Butterfly tab first shows.
   const run = await uploadFile(request, generatedProfile(30_000))
   const workers: string[] = []
   page.on('worker', (worker) => workers.push(worker.url()))
@@ -26,6 +27,8 @@ test('a run page works under a strict policy: no inline script, no eval', async 
   expect(response!.headers()['referrer-policy']).toBe('no-referrer')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(run.name)
   await expect(page.getByRole('application', { name: 'Sunburst chart' })).toBeVisible()
+  await page.getByRole('tab', { name: 'Butterfly' }).click()
+  await expect(page.getByRole('application', { name: 'Bottom-up chart' })).toBeVisible()
   expect(workers.filter((url) => url.includes('call-tree.worker'))).toHaveLength(1)
   await page.getByRole('tab', { name: 'Table' }).click()
   await expect(page.getByRole('table').getByRole('row').nth(1)).toBeVisible()

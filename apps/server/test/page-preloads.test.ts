@@ -4,11 +4,12 @@ import { profilePreloads } from '../src/page-preloads.ts'
 const A = 'AAAAAAAAAAAAAAAAAAAAAA'
 const B = 'B_-BBBBBBBBBBBBBBBBBBB'
 const link = (id: string) => `</api/runs/${id}/profile>; rel=preload; as=fetch; crossorigin`
+const tree = (id: string) => `</api/runs/${id}/tree>; rel=preload; as=fetch; crossorigin`
 
 describe('profilePreloads', () => {
   it.each([
-    [`/runs/${A}`, link(A)],
-    [`/runs/${A}/`, link(A)],
+    [`/runs/${A}`, `${link(A)}, ${tree(A)}`],
+    [`/runs/${A}/`, `${link(A)}, ${tree(A)}`],
     [`/compare/${A}/${B}`, `${link(A)}, ${link(B)}`],
     ['/', null],
     ['/runs', null],

@@ -3,6 +3,7 @@ import { readProfileDocument, UnsupportedFormatError, type ProfileDocument } fro
 import * as api from './api.ts'
 import { ApiError } from './api.ts'
 import { useAppStore, type Loadable } from './store.ts'
+import { offerChartTree } from './tree/tree-loader.ts'
 
 /** Server calls and what they do to the store. Components call these, never `api` directly. */
 
@@ -44,10 +45,14 @@ function settle<T>(promise: Promise<T>): Promise<Loadable<T>> {
   )
 }
 
-async function fetchProfile(id: string): Promise<ProfileDocument> {
+async function fetchProfile(id: string, charts: boolean): Promise<ProfileDocument> {
+  // The charts' tree comes with the document: built once by the server, not in every page.
+  const tree = charts ? api.getChartTree(id) : null
   const doc = await api.getProfile(id)
   try {
-    return readProfileDocument(doc)
+    const profile = readProfileDocument(doc)
+    if (tree) offerChartTree(profile, tree)
+    return profile
   } catch (error) {
     if (!(error instanceof UnsupportedFormatError)) throw error
     throw new ApiError(
@@ -59,10 +64,11 @@ async function fetchProfile(id: string): Promise<ProfileDocument> {
 }
 
 /**
- * Fetches a run and its profile in parallel unless they are loaded or loading. Idempotent, so
- * effects may call it freely (StrictMode runs them twice).
+ * Fetches a run and its profile in parallel unless they are loaded or loading; with `charts`
+ * (a run page), the charts' call tree too. Idempotent, so effects may call it freely
+ * (StrictMode runs them twice).
  */
-export function ensureRunLoaded(id: string, { retry = false } = {}): void {
+export function ensureRunLoaded(id: string, { retry = false, charts = false } = {}): void {
   const state = get()
   const needRun = retry ? state.runs[id]?.status !== 'ready' : state.runs[id] === undefined
   const needProfile = retry
@@ -74,7 +80,7 @@ export function ensureRunLoaded(id: string, { retry = false } = {}): void {
   }
   if (needProfile) {
     set((s) => ({ profiles: keepRecent({ ...s.profiles, [id]: { status: 'loading' } }, id) }))
-    void settle(fetchProfile(id)).then((profile) =>
+    void settle(fetchProfile(id, charts)).then((profile) =>
       set((s) => ({ profiles: keepRecent({ ...s.profiles, [id]: profile }, id) })),
     )
   }

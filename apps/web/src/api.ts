@@ -12,7 +12,7 @@ import type {
   UpdateRun,
   UploadMode,
 } from '@profhub/api'
-import type { StoredProfileDocument } from '@profhub/profile'
+import { decodePackedTree, type PackedTree, type StoredProfileDocument } from '@profhub/profile'
 import { currentToken, requestToken } from './access-token.ts'
 import type { MemoryDocument } from './memory.ts'
 
@@ -180,6 +180,21 @@ export function getRun(id: string): Promise<Run> {
 
 export function getProfile(id: string): Promise<StoredProfileDocument> {
   return request(`${runPath(id)}/profile`)
+}
+
+/**
+ * The charts' call tree of the run, as the server built it (`GET /api/runs/:id/tree`), or null
+ * when it cannot be had: the page then builds the tree itself.
+ */
+export async function getChartTree(id: string): Promise<PackedTree | null> {
+  try {
+    const response = await fetch(`${runPath(id)}/tree`, {
+      headers: { accept: 'application/octet-stream' },
+    })
+    return response.ok ? decodePackedTree(await response.arrayBuffer()) : null
+  } catch {
+    return null
+  }
 }
 
 /** The run's memory document, or null when it has none (the server's 404). */

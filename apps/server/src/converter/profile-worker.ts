@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { parentPort } from 'node:worker_threads'
 import {
+  buildCallTree,
+  CHART_TREE_OPTIONS,
+  encodePackedTree,
   formatCallgrind,
+  packTree,
   formatSpeedscope,
   formatStatsCsv,
   readProfileDocument,
@@ -32,6 +36,14 @@ function handle(task: WorkerTask): { answer: WorkerAnswer; transfer: ArrayBuffer
   if (task.kind === 'series') {
     const { functions } = readStoredDocument(task.document)
     return { answer: { kind: 'series', series: seriesFunctionsOf(functions) }, transfer: [] }
+  }
+  if (task.kind === 'tree') {
+    const tree = buildCallTree(readStoredDocument(task.document), CHART_TREE_OPTIONS)
+    const { buffer } = encodePackedTree(packTree(tree))
+    return {
+      answer: { kind: 'tree', bytes: buffer as ArrayBuffer },
+      transfer: [buffer as ArrayBuffer],
+    }
   }
   if (task.kind === 'ancestors') {
     const ancestors = computeAncestors(readStoredDocument(task.document), task.targets)

@@ -25,6 +25,8 @@ export type WorkerTask =
   | { kind: 'series'; document: ArrayBuffer }
   /** Every function that calls each target in a stored document (`computeAncestors`). */
   | { kind: 'ancestors'; document: ArrayBuffer; targets: FunctionRef[] }
+  /** The charts' call tree of a stored document (`CHART_TREE_OPTIONS`), packed. */
+  | { kind: 'tree'; document: ArrayBuffer }
 
 /** The exports written from the stored document (`@profhub/profile`'s writers). */
 export type WorkerExportFormat = 'csv' | 'callgrind' | 'speedscope'
@@ -41,6 +43,8 @@ export type WorkerAnswer =
   | { kind: 'series'; series: SeriesFunctions }
   /** One list per target, in the targets' order. */
   | { kind: 'ancestors'; ancestors: FunctionRef[][] }
+  /** `encodePackedTree`'s bytes (transferred). */
+  | { kind: 'tree'; bytes: ArrayBuffer }
   | { kind: 'missing' }
   | { kind: 'failed'; message: string }
 

@@ -83,6 +83,7 @@ describe('AUTH_TOKEN', () => {
       `/api/runs/${id}`,
       `/api/runs/${id}/stats`,
       `/api/runs/${id}/profile`,
+      `/api/runs/${id}/tree`,
       `/api/runs/${id}/file`,
       `/api/runs/${id}/files/0`,
       `/api/runs/${id}/export/csv`,

@@ -12,6 +12,7 @@ const ENDPOINTS = [
   'DELETE /api/runs/{id}',
   'GET /api/runs/{id}/stats',
   'GET /api/runs/{id}/profile',
+  'GET /api/runs/{id}/tree',
   'GET /api/runs/{id}/file',
   'GET /api/runs/{id}/files/{index}',
   'GET /api/runs/{id}/export/{format}',

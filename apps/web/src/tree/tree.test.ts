@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { buildCallTree, formatTree, type CallTree, type CallTreeNode } from '@profhub/profile'
+import {
+  buildCallTree,
+  formatTree,
+  packTree,
+  unpackTree,
+  type CallTree,
+  type CallTreeNode,
+} from '@profhub/profile'
 import { graphFromStacks, withoutEdgeTimes } from '@profhub/profile/testing'
 import {
   computeHeaviestOccurrences,
@@ -8,7 +15,7 @@ import {
   hashFunctionKey,
   resolveFocusPath,
 } from './focus-path.ts'
-import { packProfile, packTree, unpackProfile, unpackTree } from './packed-tree.ts'
+import { packProfile, unpackProfile } from './packed-tree.ts'
 
 const doc = graphFromStacks(`
   main;a;c 4

@@ -14,11 +14,12 @@
  */
 import { buildCallTree, type CallTreeNode, type CallTreeOptions } from '../call-tree.ts'
 import { readProfileDocument, type StoredProfileDocument } from '../document.ts'
+import { CHART_TREE_OPTIONS } from '../packed-tree.ts'
 
 export const SPEEDSCOPE_SCHEMA = 'https://www.speedscope.app/file-format-schema.json'
 
-/** The bounds of the charts' tree (apps/web/src/tree/tree-options.ts). */
-export const SPEEDSCOPE_TREE_OPTIONS: CallTreeOptions = { minFraction: 1e-5, maxNodes: 250_000 }
+/** The bounds of the charts' tree: the export holds what the charts show. */
+export const SPEEDSCOPE_TREE_OPTIONS: CallTreeOptions = CHART_TREE_OPTIONS
 
 export const ESTIMATE_NOTE = 'call tree estimated from pstats caller totals'
 

@@ -20,7 +20,7 @@ export function RunPage({ view }: { view: RunViewState }) {
   const profile = useAppStore((s) => s.profiles[id])
 
   useEffect(() => {
-    ensureRunLoaded(id)
+    ensureRunLoaded(id, { charts: true })
   }, [id])
 
   if (run?.status === 'error' && run.error.status === 404) return <RunNotFound />
@@ -33,7 +33,7 @@ export function RunPage({ view }: { view: RunViewState }) {
       <Shell title="Error">
         <div role="alert" className={common.errorBox}>
           <p>Could not open this run. {error.message}</p>
-          <button type="button" onClick={() => ensureRunLoaded(id, { retry: true })}>
+          <button type="button" onClick={() => ensureRunLoaded(id, { retry: true, charts: true })}>
             Try again
           </button>
         </div>

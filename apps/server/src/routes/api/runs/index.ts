@@ -17,6 +17,7 @@ import {
   UpdateRunSchema,
 } from '@profhub/api'
 import { FORMAT_VERSION } from '@profhub/profile'
+import { readBlobBytes } from '../../../runs/blob-store.ts'
 import { acceptsBrotli } from '../../../runs/compressed-copies.ts'
 import { ApiError, runNotFound } from '../../../errors.ts'
 import { formatAttachmentDisposition } from '../../../runs/content-disposition.ts'
@@ -187,6 +188,40 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       .type('application/json; charset=utf-8')
       .header('content-length', blob.size)
       .send(blob.stream)
+  })
+
+  const treeSchema = {
+    tags: ['runs'],
+    summary:
+      "The charts' call tree, built once here rather than in every browser that opens the run (application/octet-stream: `encodePackedTree` in @profhub/profile)",
+    params: RunParamsSchema,
+  }
+  fastify.get('/:id/tree', { schema: treeSchema, compress: false }, async (request, reply) => {
+    const id = runIdOf(request.params)
+    if ((await store.get(id)) === null) throw runNotFound()
+    const answer = await keptAnswers.read(
+      id,
+      'tree',
+      answerEncoding(request.headers['accept-encoding']),
+      async () => {
+        const blob = await store.openProfileJson(id)
+        if (blob === null) throw runNotFound()
+        // Parsed and built in a worker (a 100k-function profile: about 0.5 s), never here.
+        const document = await readBlobBytes(blob)
+        const built = await fastify.profileWorkers.run({ kind: 'tree', document }, [document])
+        if (built.kind !== 'tree') {
+          throw new Error(`profile worker: ${built.kind === 'failed' ? built.message : built.kind}`)
+        }
+        return [new Uint8Array(built.bytes)]
+      },
+    )
+    if (answer.encoding !== 'identity') reply.header('content-encoding', answer.encoding)
+    // Not cached by browsers as the profile is: a newer server may build the tree differently.
+    return reply
+      .header('cache-control', 'private, no-cache')
+      .header('vary', 'accept-encoding')
+      .type('application/octet-stream')
+      .send(answer.body)
   })
 
   /** The `index`th uploaded file (0: the first, what /file sends); 404 past the last. */

@@ -255,6 +255,7 @@ describe('ids', () => {
     ['GET', ''],
     ['GET', '/stats'],
     ['GET', '/profile'],
+    ['GET', '/tree'],
     ['GET', '/file'],
     ['PATCH', ''],
     ['DELETE', ''],
