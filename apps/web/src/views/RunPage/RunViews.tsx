@@ -2,7 +2,12 @@ import { useEffect } from 'react'
 import type { Run } from '@profhub/api'
 import type { ProfileDocument } from '@profhub/profile'
 import { updateView } from '../../navigation.ts'
-import { selectProfileIndex, selectSearchText, selectSortedOrder } from '../../selectors.ts'
+import {
+  selectLazyProfileIndex,
+  selectProfileIndex,
+  selectSearchText,
+  selectSortedOrder,
+} from '../../selectors.ts'
 import { useCallTree, useInvertedTree } from '../../tree/tree-loader.ts'
 import { TABS, type ViewState } from '../../url-state.ts'
 import { Butterfly } from '../Butterfly/Butterfly.tsx'
@@ -30,16 +35,14 @@ export function RunViews({
   profile: ProfileDocument
   view: ViewState
 }) {
-  // First: on a first render this starts the trees' build in a worker, which then runs while
-  // this thread indexes the functions.
   const treeState = useCallTree(profile)
   // Built when the butterfly view first shows (small profiles build it on this thread).
   const invertedState = useInvertedTree(view.tab === 'butterfly' ? profile : null)
-  const index = selectProfileIndex(profile)
+  const index = selectLazyProfileIndex(profile)
   const tree = treeState.status === 'ready' ? treeState.tree : null
   // The tree the current tab draws (the table draws none).
   const shownState = view.tab === 'butterfly' ? invertedState : treeState
-  useIdleTablePreparation(profile, view)
+  useIdlePreparation(profile, view)
   const { focus, selectedIndex, focusNode, select, crumbs } = useProfileFocus({
     profile,
     index,
@@ -126,16 +129,18 @@ export function RunViews({
 }
 
 /**
- * While another tab shows, the table's columns, current order and search text are worked out when the page
- * is idle, so that the first switch to the Table tab does not (at 100k functions: ~50 ms).
+ * While another tab shows, the table's columns, current order and search text are worked out
+ * when the page is idle, so that the first switch to the Table tab does not (at 100k functions:
+ * ~50 ms); and the profile's index, so that the first click on a function does not (~85 ms).
  */
-function useIdleTablePreparation(profile: ProfileDocument, view: ViewState): void {
+function useIdlePreparation(profile: ProfileDocument, view: ViewState): void {
   const { key, direction } = view.sort
   const tableShown = view.tab === 'table'
   useEffect(() => {
     if (tableShown || typeof requestIdleCallback !== 'function') return
     const id = requestIdleCallback(
       () => {
+        selectProfileIndex(profile)
         selectSortedOrder(profile, key, direction)
         selectSearchText(profile)
       },
