@@ -1,6 +1,6 @@
 /**
- * Values by key, bounded by an estimate of their memory (`sizeOf`) and by count; least
- * recently used first out. Keeps the stats tables of the last runs asked for (a 100k-function
+ * Values by key, bounded by an estimate of their memory (`sizeOf`, which counts the key too
+ * where keys can be long) and by count; least recently used first out. Keeps the stats tables of the last runs asked for (a 100k-function
  * profile's table is estimated at about 30 MB) and the /stats answers as sent.
  */
 export class BoundedCache<V> {
@@ -8,10 +8,10 @@ export class BoundedCache<V> {
   readonly #sizes = new Map<string, number>()
   readonly #maxBytes: number
   readonly #maxEntries: number
-  readonly #sizeOf: (value: V) => number
+  readonly #sizeOf: (value: V, key: string) => number
   #bytes = 0
 
-  constructor(sizeOf: (value: V) => number, maxBytes: number, maxEntries = Infinity) {
+  constructor(sizeOf: (value: V, key: string) => number, maxBytes: number, maxEntries = Infinity) {
     this.#sizeOf = sizeOf
     this.#maxBytes = maxBytes
     this.#maxEntries = maxEntries
@@ -34,7 +34,7 @@ export class BoundedCache<V> {
   /** Keeps `value` unless it alone is over the budget; evicts the least recently used. */
   set(key: string, value: V): void {
     this.delete(key)
-    const size = this.#sizeOf(value)
+    const size = this.#sizeOf(value, key)
     if (size > this.#maxBytes) return
     this.#entries.set(key, value)
     this.#sizes.set(key, size)

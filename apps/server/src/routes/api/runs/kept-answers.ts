@@ -13,7 +13,7 @@ export interface KeptAnswer {
   encoding: AnswerEncoding
 }
 
-/** What a kept answer costs besides its bytes (its key, the map's entry). */
+/** What a kept answer costs besides its bytes and its key's (the maps' entries, objects). */
 const ENTRY_OVERHEAD = 200
 /**
  * Compressed at the fastest settings: brotli at quality 4 takes 0.4 s of CPU for 4 MB of JSON,
@@ -48,7 +48,16 @@ export class KeptAnswers {
   readonly #encoding = new Map<string, Promise<KeptAnswer>>()
 
   constructor(maxBytes: number) {
-    this.#cache = new BoundedCache((answer) => answer.body.length + ENTRY_OVERHEAD, maxBytes)
+    // A key holds the question: a filter of up to 1,000 characters (2 bytes each).
+    this.#cache = new BoundedCache(
+      (answer, key) => answer.body.length + 2 * key.length + ENTRY_OVERHEAD,
+      maxBytes,
+    )
+  }
+
+  /** The estimated bytes of the answers kept. */
+  get bytes(): number {
+    return this.#cache.bytes
   }
 
   /**

@@ -78,6 +78,18 @@ describe('KeptAnswers', () => {
     expect(run10.counter.writes).toBe(2)
   })
 
+  it('counts long questions against its budget: many small answers to long filters', async () => {
+    const budget = 1_000_000
+    const answers = new KeptAnswers(budget)
+    const { pieces } = writer(0)
+    for (let i = 0; i < 500; i++) {
+      await answers.read('run', `${i} ${'x'.repeat(1000)}`, 'identity', pieces)
+    }
+    // 500 keys of over 1,000 characters (2 bytes each) are more than the budget holds.
+    expect(answers.bytes).toBeLessThanOrEqual(budget)
+    expect(answers.bytes).toBeGreaterThan(budget - 3000)
+  })
+
   it('keeps nothing of an answer whose writing failed', async () => {
     const answers = new KeptAnswers(1e7)
     const failing = function* (): Generator<string> {
