@@ -44,12 +44,12 @@ describe('the web app', () => {
     },
   )
 
-  it('has the browser fetch the profiles (and a run page’s call tree) while the app loads', async () => {
+  it('has the browser fetch the runs and profiles (and a run page’s call tree) while the app loads', async () => {
     const app = await buildWithWebDist()
     const id = 'AAAAAAAAAAAAAAAAAAAAAA'
     const other = 'BBBBBBBBBBBBBBBBBBBBBB'
     const preload = (run: string) =>
-      `</api/runs/${run}/profile>; rel=preload; as=fetch; crossorigin`
+      `</api/runs/${run}>; rel=preload; as=fetch; crossorigin, </api/runs/${run}/profile>; rel=preload; as=fetch; crossorigin`
 
     expect((await app.inject(`/runs/${id}?v=2&tab=table`)).headers.link).toBe(
       `${preload(id)}, </api/runs/${id}/tree>; rel=preload; as=fetch; crossorigin`,

@@ -3,8 +3,9 @@ import { profilePreloads } from '../src/page-preloads.ts'
 
 const A = 'AAAAAAAAAAAAAAAAAAAAAA'
 const B = 'B_-BBBBBBBBBBBBBBBBBBB'
-const link = (id: string) => `</api/runs/${id}/profile>; rel=preload; as=fetch; crossorigin`
-const tree = (id: string) => `</api/runs/${id}/tree>; rel=preload; as=fetch; crossorigin`
+const preload = (url: string) => `<${url}>; rel=preload; as=fetch; crossorigin`
+const link = (id: string) => `${preload(`/api/runs/${id}`)}, ${preload(`/api/runs/${id}/profile`)}`
+const tree = (id: string) => preload(`/api/runs/${id}/tree`)
 
 describe('profilePreloads', () => {
   it.each([
