@@ -66,15 +66,27 @@ export function seriesProjectRoot(files: Iterable<string>): string {
 
 /** The function's key in a series (see the top of this file): a JSON array as text. */
 export function seriesKeyOf(file: string, name: string, projectRoot: string): string {
-  const bareName = name.includes(' at 0x') ? name.replace(ADDRESS, '') : name
+  return keyWith(seriesFileKey(file, projectRoot), name)
+}
+
+/** The start of the keys of a file's functions: `["project","app/x.py"` (the same for each). */
+function seriesFileKey(file: string, projectRoot: string): string {
   const path = slashes(file)
   // Compare's roots (path-roots.ts), the version left out: any Python's standard library.
   const rooted = parseRootedPath(path)
-  if (rooted !== null) return JSON.stringify([rooted.root, rooted.rest, bareName])
-  if (projectRoot !== '' && path.startsWith(projectRoot)) {
-    return JSON.stringify(['project', path.slice(projectRoot.length), bareName])
-  }
-  return JSON.stringify(['path', file, bareName])
+  const [root, rest] =
+    rooted !== null
+      ? [rooted.root, rooted.rest]
+      : projectRoot !== '' && path.startsWith(projectRoot)
+        ? ['project', path.slice(projectRoot.length)]
+        : ['path', file]
+  return `[${JSON.stringify(root)},${JSON.stringify(rest)}`
+}
+
+/** `JSON.stringify([root, rest, name])`, the file's part worked out once per file. */
+function keyWith(fileKey: string, name: string): string {
+  const bareName = name.includes(' at 0x') ? name.replace(ADDRESS, '') : name
+  return `${fileKey},${JSON.stringify(bareName)}]`
 }
 
 /** A run's functions as a series stores them: one row per (key, line), in columns. */
@@ -114,8 +126,14 @@ export function seriesFunctionsOf(functions: readonly SeriesFunctionInput[]): Se
     cumtime: [],
   }
   const rowOf = new Map<string, number>()
+  const fileKeys = new Map<string, string>()
   for (const f of functions) {
-    const key = seriesKeyOf(f.file, f.name, root)
+    let fileKey = fileKeys.get(f.file)
+    if (fileKey === undefined) {
+      fileKey = seriesFileKey(f.file, root)
+      fileKeys.set(f.file, fileKey)
+    }
+    const key = keyWith(fileKey, f.name)
     const id = `${f.line}:${key}`
     const at = rowOf.get(id)
     if (at === undefined) {
