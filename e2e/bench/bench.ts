@@ -17,7 +17,7 @@ import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts'
 import { runAnchors } from './lib/anchors.ts'
 import { measureComparePage } from './lib/compare-page.ts'
-import { measureFirstView } from './lib/first-view.ts'
+import { measureFirstView, measureUploadToChart } from './lib/first-view.ts'
 import { formatQuietness, MachineWatch, tooBusy } from './lib/machine.ts'
 import { EXPORT_FORMATS, timeExports } from './lib/exports.ts'
 import { timeBarePstats, timedUpload, timeShim } from './lib/ingest.ts'
@@ -106,10 +106,14 @@ try {
     const firsts = await repeat(times, () =>
       measureFirstView(browser, server.origin, uploads[0]!.url),
     )
+    const uploadsToChart = await repeat(times, () =>
+      measureUploadToChart(browser, server.origin, file),
+    )
     firstRows.push([
       label,
       spread(firsts.map((f) => f.firstView)),
       spread(firsts.map((f) => f.firstClick)),
+      spread(uploadsToChart.map((u) => u.toChart)),
     ])
     const pages = await repeat(times, () => measureRunPage(browser, server.origin, uploads[0]!.url))
     const m = (pick: (p: PageMetrics) => number) => median(pages.map(pick))
@@ -203,6 +207,7 @@ try {
         'functions',
         'navigation → the frame that shows the chart',
         'real click on ring 1 → the first changed frame',
+        'Upload button: the 201 → the new run’s chart',
       ],
       firstRows,
     )

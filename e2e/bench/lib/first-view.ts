@@ -6,6 +6,9 @@
  * - first click: a real mouse click on ring 1 of the sunburst of that fresh page (the focus's
  *   heaviest callee) → the frame after the canvas first differs from what it showed at the
  *   pointerdown: the first frame of the zoom the user sees, input dispatch included.
+ * - upload → chart: a file chosen with the run list's Upload button; from the end of its
+ *   upload (the 201's last byte, the page's resource timing) to the frame after the new run's
+ *   chart first shows. Nothing of the run has been read yet: its tree and columns are built then.
  * "The frame after" is one requestAnimationFrame and a message-channel task: the paint that
  * shows the change is counted.
  */
@@ -168,6 +171,42 @@ export async function measureFirstView(
       () => (window as unknown as { profhubClick: Promise<number> }).profhubClick,
     )
     return { firstView, firstClick }
+  } finally {
+    await context.close()
+  }
+}
+
+export interface UploadToChart {
+  /** The upload's request start → its 201's last byte. */
+  upload: number
+  /** That last byte → the frame after the run's chart first shows. */
+  toChart: number
+}
+
+/** A fresh run list page, `file` uploaded with its Upload button, until the run's chart shows. */
+export async function measureUploadToChart(
+  browser: Browser,
+  origin: string,
+  file: string,
+): Promise<UploadToChart> {
+  const { context, page } = await probedPage(browser, chartDrawn.toString())
+  try {
+    await page.goto(`${origin}/`)
+    const chooser = page.waitForEvent('filechooser')
+    await page.getByRole('button', { name: 'Upload profile' }).click()
+    await (await chooser).setFiles(file)
+    const shown = await firstViewOf(page)
+    const upload = await page.evaluate(() => {
+      const posts = performance
+        .getEntriesByType('resource')
+        .filter((entry) => new URL(entry.name).pathname === '/api/runs')
+        .map((entry) => entry as PerformanceResourceTiming)
+        .filter((entry) => entry.initiatorType === 'xmlhttprequest')
+      const post = posts.at(-1)
+      if (!post) throw new Error('no upload in the page’s resource timing')
+      return { start: post.startTime, end: post.responseEnd }
+    })
+    return { upload: upload.end - upload.start, toChart: shown - upload.end }
   } finally {
     await context.close()
   }
