@@ -11,13 +11,17 @@
  * are for an idle machine); exits 1 on any error answer (a non-2xx: with the rate limit off
  * there is no 429).
  *
- * Requests go through Node's fetch (undici), whose default agent opens as many connections
- * per origin as there are requests in flight: 250 clients are 250 sockets.
+ * Requests go through undici's `request` (the HTTP client under Node's fetch), whose agent opens
+ * as many connections per origin as there are requests in flight: 250 clients are 250 sockets.
+ * Not `fetch`: its streams and its decompression of every compressed answer made this client use
+ * more CPU than the server it measures, and a late client makes every latency it measures longer.
+ * Bodies are read to their last byte as sent (compressed when the server compressed them).
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
+import { FormData, request } from 'undici'
 import { fixturePath, listProfiles } from '../../fixtures/index.ts'
 import { cpuShares, formatCpuShares, readCpu } from './cpu.ts'
 import { ping } from './pinger.ts'
@@ -72,13 +76,19 @@ interface Answer {
   json: () => unknown
 }
 
+type RequestOptions = Parameters<typeof request>[1]
+
 /** Times one request, its body read to the end; null when no answer came. Never throws. */
-async function timed(endpoint: string, url: string, init?: RequestInit): Promise<Answer | null> {
+async function timed(
+  endpoint: string,
+  url: string,
+  options?: RequestOptions,
+): Promise<Answer | null> {
   const start = performance.now()
   try {
-    const response = await fetch(url, init)
-    const body = await response.arrayBuffer()
-    recorder.add(endpoint + phase, { ms: performance.now() - start, status: response.status })
+    const response = await request(url, options)
+    const body = await response.body.arrayBuffer()
+    recorder.add(endpoint + phase, { ms: performance.now() - start, status: response.statusCode })
     const json = () => {
       try {
         return JSON.parse(new TextDecoder().decode(body)) as unknown
@@ -86,10 +96,10 @@ async function timed(endpoint: string, url: string, init?: RequestInit): Promise
         return null
       }
     }
-    return { status: response.status, json }
+    return { status: response.statusCode, json }
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause
-    recorder.addNetworkError(endpoint + phase, cause?.code ?? String(error))
+    const code = (error as { code?: string }).code
+    recorder.addNetworkError(endpoint + phase, code ?? String(error))
     return null
   }
 }
@@ -114,9 +124,9 @@ async function seed(origin: string): Promise<SeededRun[]> {
   for (const name of SEED) {
     const form = new FormData()
     form.append('file', new Blob([readFileSync(fixturePath(name))]), name)
-    const response = await fetch(`${origin}/api/runs`, { method: 'POST', body: form })
-    const body = (await response.json()) as { id: string; summary: { functionCount: number } }
-    if (response.status !== 201) throw new Error(`seeding ${name}: ${response.status}`)
+    const response = await request(`${origin}/api/runs`, { method: 'POST', body: form })
+    const body = (await response.body.json()) as { id: string; summary: { functionCount: number } }
+    if (response.statusCode !== 201) throw new Error(`seeding ${name}: ${response.statusCode}`)
     runs.push({ id: body.id, functionCount: body.summary.functionCount })
   }
   return runs
