@@ -154,6 +154,8 @@ try {
         )
   const memory = await uploadMemory(server)
   const seriesRuns = Number(values['series-runs'])
+  // A failure here (the last part, minutes of uploads) still prints the tables measured before it.
+  let seriesFailure: string | null = null
   const series =
     seriesRuns > 0
       ? await measureSeries(
@@ -163,7 +165,15 @@ try {
           SERIES_FUNCTIONS,
           times,
           (text) => process.stderr.write(`${text}\n`),
-        )
+        ).catch((error: unknown) => {
+          const { exitCode, signalCode } = server.process
+          seriesFailure = `${String(error)}; the server ${
+            exitCode === null && signalCode === null
+              ? 'was still running'
+              : `had exited (${exitCode ?? signalCode})`
+          }`
+          return null
+        })
       : null
 
   const quietness = watch.done()
@@ -258,6 +268,7 @@ try {
         ],
       )
     }
+    if (seriesFailure !== null) console.log(`\nSeries: not measured: ${seriesFailure}`)
     if (series !== null) {
       console.log(
         `\nSeries of ${series.runs} runs × ${series.functions.toLocaleString('en-US')} functions (upload → 201 of each run: ${spread(series.uploadMs)}; first query cold, then median of the rest)\n`,

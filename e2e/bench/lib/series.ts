@@ -66,7 +66,14 @@ export async function measureSeries(
         `commit-time=${new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString()}`,
       )
       const start = performance.now()
-      const response = await fetch(`${origin}/api/runs`, { method: 'POST', body: form })
+      const response = await fetch(`${origin}/api/runs`, { method: 'POST', body: form }).catch(
+        (error: unknown) => {
+          const code = (error as { cause?: { code?: string } }).cause?.code ?? 'no code'
+          throw new Error(`upload ${i + 1} of ${runs} failed: ${String(error)} (${code})`, {
+            cause: error,
+          })
+        },
+      )
       uploadMs.push(performance.now() - start)
       if (response.status !== 201) throw new Error(`series upload: ${await response.text()}`)
     }
