@@ -8,7 +8,7 @@
  *   pointerdown: the first frame of the zoom the user sees, input dispatch included.
  * - upload → chart: a file chosen with the run list's Upload button; from the end of its
  *   upload (the 201's last byte, the page's resource timing) to the frame after the new run's
- *   chart first shows. Nothing of the run has been read yet: its tree and columns are built then.
+ *   chart first shows. Nothing of the run has been read yet: its tree is built then.
  * "The frame after" is one requestAnimationFrame and a message-channel task: the paint that
  * shows the change is counted.
  */

@@ -83,6 +83,17 @@ describe('seriesKeyOf', () => {
     const key = seriesKeyOf('/p/"\u0000\n.py', 'a"],["b', '/p/')
     expect(JSON.parse(key)).toEqual(['project', '"\u0000\n.py', 'a"],["b'])
   })
+
+  it('writes keys as runs stored before wrote them: JSON.stringify of the array', () => {
+    for (const [file, name] of [
+      ['/p/app/naïve "x".py', 'f\ud800 \\ \u2028'],
+      ['/usr/lib/python3.11/json/decoder.py', '<lambda>'],
+      ['<frozen importlib._bootstrap>', 'g'],
+    ]) {
+      const [root, rest, bare] = JSON.parse(seriesKeyOf(file!, name!, '/p/')) as string[]
+      expect(seriesKeyOf(file!, name!, '/p/')).toBe(JSON.stringify([root, rest, bare]))
+    }
+  })
 })
 
 describe('seriesFunctionsOf', () => {
