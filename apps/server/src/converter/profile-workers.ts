@@ -48,6 +48,11 @@ export type WorkerAnswer =
   | { kind: 'missing' }
   | { kind: 'failed'; message: string }
 
+/** The error for an answer the caller did not ask for: the worker's own message if it failed. */
+export function unexpectedAnswer(answer: WorkerAnswer): Error {
+  return new Error(`profile worker: ${answer.kind === 'failed' ? answer.message : answer.kind}`)
+}
+
 // Compiled (dist/server.js), the worker is its own bundle beside the server's: dist/profile-worker.js.
 // From source (tsx, Vitest) it is TypeScript: a small script registers tsx's loader, then imports
 // it; `--import tsx` in the worker's execArgv does not work on Node 20 (the entry is loaded

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { ProfileWorkers } from '../converter/profile-workers.ts'
+import { type ProfileWorkers, unexpectedAnswer } from '../converter/profile-workers.ts'
 import { readBlobBytes } from './blob-store.ts'
 import type { RunStore } from './run-store.ts'
 
@@ -60,7 +60,7 @@ async function backfillRun(
   const document = await readBlobBytes(blob)
   const answer = await workers.run({ kind: 'series', document }, [document])
   if (answer.kind !== 'series') {
-    throw new Error(`profile worker: ${answer.kind === 'failed' ? answer.message : answer.kind}`)
+    throw unexpectedAnswer(answer)
   }
   return (await store.storeSeries(id, answer.series)) ? answer.series.keys.length : null
 }

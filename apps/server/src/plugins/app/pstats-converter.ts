@@ -17,6 +17,7 @@ import {
 } from '../../converter/run-shim.ts'
 import { Semaphore } from '../../semaphore.ts'
 import { ApiError, quoteFileName } from '../../errors.ts'
+import { unexpectedAnswer } from '../../converter/profile-workers.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -127,9 +128,7 @@ function createConverter(fastify: FastifyInstance) {
       case 'invalid':
         throw new Error(`shim output rejected: ${answer.problem}`)
       default:
-        throw new Error(
-          `profile worker: ${answer.kind === 'failed' ? answer.message : answer.kind}`,
-        )
+        throw unexpectedAnswer(answer)
     }
   }
 

@@ -9,6 +9,7 @@ import { type RunStore, StoreUnavailableError } from '../../runs/run-store.ts'
 import { openS3Blobs } from '../../runs/s3-blobs.ts'
 import { SqliteRunStore } from '../../runs/sqlite-run-store.ts'
 import { StatsTable } from '../../converter/stats-table.ts'
+import { unexpectedAnswer } from '../../converter/profile-workers.ts'
 
 const CONNECT_TIMEOUT_MS = 10_000
 
@@ -87,9 +88,7 @@ export default fp(
           const answer = await fastify.profileWorkers.run({ kind: 'table', path: file })
           if (answer.kind === 'table') return new StatsTable(answer.columns)
           if (answer.kind === 'missing') return null
-          throw new Error(
-            `profile worker: ${answer.kind === 'failed' ? answer.message : answer.kind}`,
-          )
+          throw unexpectedAnswer(answer)
         },
       }
     }

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import { readBlobBytes } from '../../runs/blob-store.ts'
 import { SeriesQueries, type FunctionRef } from '../../series/series-queries.ts'
+import { unexpectedAnswer } from '../../converter/profile-workers.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,9 +20,7 @@ export default fp(
       const document = await readBlobBytes(blob)
       const answer = await profileWorkers.run({ kind: 'ancestors', document, targets }, [document])
       if (answer.kind !== 'ancestors') {
-        throw new Error(
-          `profile worker: ${answer.kind === 'failed' ? answer.message : answer.kind}`,
-        )
+        throw unexpectedAnswer(answer)
       }
       return answer.ancestors
     }

@@ -10,6 +10,7 @@ import { ApiError, runNotFound } from '../../../errors.ts'
 import { formatAttachmentDisposition } from '../../../runs/content-disposition.ts'
 import { isRunId } from '../../../runs/run-id.ts'
 import { readBlobBytes } from '../../../runs/blob-store.ts'
+import { unexpectedAnswer } from '../../../converter/profile-workers.ts'
 
 /** The reply, with the export's type, download name and length set. */
 type Attach = (size: number) => FastifyReply
@@ -103,7 +104,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       [document],
     )
     if (answer.kind !== 'exported') {
-      throw new Error(`profile worker: ${answer.kind === 'failed' ? answer.message : answer.kind}`)
+      throw unexpectedAnswer(answer)
     }
     return attach(answer.bytes.byteLength).send(Buffer.from(answer.bytes))
   }

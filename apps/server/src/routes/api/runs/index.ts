@@ -29,6 +29,7 @@ import { LabelSet } from '../../../runs/labels.ts'
 import { exportRoutes } from './export.ts'
 import { extrasRoutes } from './extras.ts'
 import { answerEncoding, FAST_BROTLI, FAST_GZIP, KeptAnswers } from './kept-answers.ts'
+import { unexpectedAnswer } from '../../../converter/profile-workers.ts'
 
 const DEFAULT_PAGE_SIZE = 50
 const DEFAULT_STATS_LIMIT = 100
@@ -210,7 +211,7 @@ const runsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         const document = await readBlobBytes(blob)
         const built = await fastify.profileWorkers.run({ kind: 'tree', document }, [document])
         if (built.kind !== 'tree') {
-          throw new Error(`profile worker: ${built.kind === 'failed' ? built.message : built.kind}`)
+          throw unexpectedAnswer(built)
         }
         return [new Uint8Array(built.bytes)]
       },
